@@ -1,0 +1,57 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import bcrypt from 'bcrypt';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { appConfig, type AppConfig } from '../config/app.config.js';
+import { CredentialCache } from './credential-cache.js';
+import { LoginLimiter } from './login-limiter.js';
+import { MIN_BCRYPT_COST, type User } from './users-file.js';
+import { UsersRepository } from './users.repository.js';
+
+/** Decides whether Basic credentials belong to a user of the user file. */
+@Injectable()
+export class AuthService implements OnModuleInit {
+  private readonly cache: CredentialCache;
+  /** Compared against for unknown usernames, so that they cost as much time as a wrong password. */
+  private dummyHash = '';
+
+  constructor(
+    @Inject(appConfig.KEY) config: AppConfig,
+    clock: Clock,
+    private readonly users: UsersRepository,
+    private readonly limiter: LoginLimiter,
+  ) {
+    this.cache = new CredentialCache(config.auth.cacheTtlMs, config.auth.cacheMaxEntries, clock);
+  }
+
+  async onModuleInit(): Promise<void> {
+    const costs = this.users.costs();
+    this.dummyHash = await bcrypt.hash('not a password', Math.max(MIN_BCRYPT_COST, ...costs));
+  }
+
+  /** Forgets verified credentials, e.g. after the user file changed. */
+  forgetVerified(): void {
+    this.cache.clear();
+  }
+
+  /**
+   * Verifies credentials taken from `header`. Throws `unauthenticated` for wrong ones and `rate_limited` while
+   * the username or the address is locked out.
+   */
+  async authenticate(header: string, username: string, password: string, address: string): Promise<User> {
+    this.limiter.assertAllowed(username, address);
+    const key = this.cache.keyOf(header);
+    const record = this.users.find(username);
+    if (record && this.cache.get(key) === username) return { username, displayName: record.displayName };
+
+    const ok = await this.cache.verify(key, username, async () => {
+      const matches = await bcrypt.compare(password, record?.passwordHash ?? this.dummyHash);
+      return matches && record !== undefined;
+    });
+    if (!ok || !record) {
+      this.limiter.recordFailure(username, address);
+      throw new DomainError('unauthenticated', 'Invalid username or password');
+    }
+    return { username, displayName: record.displayName };
+  }
+}

@@ -1,0 +1,29 @@
+import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { DomainError } from '../common/domain-error.js';
+import { IS_PUBLIC } from './public.decorator.js';
+
+/** The global guard: every route needs Basic auth unless it is marked `@Public()`. */
+@Injectable()
+export class BasicAuthGuard extends AuthGuard('basic') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext) {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    return isPublic ? true : super.canActivate(context);
+  }
+
+  override handleRequest<TUser>(err: unknown, user: TUser | false): TUser {
+    // passport hands over whatever the strategy raised: a DomainError from AuthService or a passport error.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    if (err) throw err;
+    if (!user) throw new DomainError('unauthenticated', 'Missing or invalid credentials');
+    return user;
+  }
+}

@@ -1,0 +1,43 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../common/clock.js';
+
+/**
+ * Remembers which Authorization headers were verified recently, so that bcrypt runs once per (user, password)
+ * per TTL rather than per request. Keys are HMACs of the header under a per-process random key, never the
+ * password; only successes are kept. Concurrent checks of one not-yet-verified header share one verification.
+ */
+export class CredentialCache {
+  private readonly secret = randomBytes(32);
+  private readonly verified: LRUCache<string, string>;
+  private readonly pending = new Map<string, Promise<boolean>>();
+
+  constructor(ttlMs: number, maxEntries: number, clock: Clock) {
+    this.verified = new LRUCache({ max: maxEntries, ttl: Math.max(ttlMs, 1), perf: clock });
+  }
+
+  keyOf(header: string): string {
+    return createHmac('sha256', this.secret).update(header).digest('base64url');
+  }
+
+  /** The username verified for this key, if still fresh. */
+  get(key: string): string | undefined {
+    return this.verified.get(key);
+  }
+
+  /** Runs `verify` for this key unless a run is already under way, whose result is then shared. */
+  async verify(key: string, username: string, verify: () => Promise<boolean>): Promise<boolean> {
+    let run = this.pending.get(key);
+    if (!run) {
+      run = verify().finally(() => this.pending.delete(key));
+      this.pending.set(key, run);
+    }
+    const ok = await run;
+    if (ok) this.verified.set(key, username);
+    return ok;
+  }
+
+  clear(): void {
+    this.verified.clear();
+  }
+}

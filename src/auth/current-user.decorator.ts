@@ -1,0 +1,8 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { User } from './users-file.js';
+
+/** The authenticated user of the request. */
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): User => ctx.switchToHttp().getRequest<Request>().user as User,
+);

@@ -1,0 +1,41 @@
+import { registerAs, type ConfigType } from '@nestjs/config';
+import { validateEnvironment, type EnvironmentVariables } from './env.schema.js';
+
+export function toAppConfig(env: EnvironmentVariables) {
+  const list = (value?: string) =>
+    value
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? [];
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    usersFile: env.USERS_FILE,
+    logLevel: env.LOG_LEVEL,
+    messages: {
+      maxMessages: env.MAX_MESSAGES,
+      ttlMs: env.MESSAGE_TTL_SECONDS * 1000,
+      evictionIntervalMs: env.EVICTION_INTERVAL_SECONDS * 1000,
+      sendRatePerSecond: env.SEND_RATE_PER_SECOND,
+      sendBurst: env.SEND_BURST,
+      maxStreamsPerUser: env.MAX_STREAMS_PER_USER,
+    },
+    auth: {
+      maxFailures: env.LOGIN_MAX_FAILURES,
+      failureWindowMs: env.LOGIN_WINDOW_SECONDS * 1000,
+      cacheTtlMs: env.AUTH_CACHE_TTL_SECONDS * 1000,
+      cacheMaxEntries: env.AUTH_CACHE_MAX_ENTRIES,
+    },
+    tls:
+      env.TLS_CERT_FILE && env.TLS_KEY_FILE
+        ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE }
+        : null,
+    trustProxy: list(env.TRUST_PROXY),
+    corsOrigins: list(env.CORS_ORIGINS),
+  };
+}
+
+/** The one typed configuration, built from the environment once at start. Inject with `@Inject(appConfig.KEY)`. */
+export const appConfig = registerAs('app', () => toAppConfig(validateEnvironment(process.env)));
+
+export type AppConfig = ConfigType<typeof appConfig>;

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule as NestConfigModule } from '@nestjs/config';
+import { appConfig } from './app.config.js';
+
+@Module({
+  imports: [NestConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] })],
+})
+export class ConfigModule {}

@@ -1,0 +1,15 @@
+/** A chat message as the API shows it (API.md, Message). */
+export interface Message {
+  id: number;
+  user: string;
+  text: string;
+  createdAt: string;
+  clientMsgId?: string;
+}
+
+/** One page of messages, ascending by id, and whether retained messages lie beyond either end. */
+export interface MessagePage {
+  messages: Message[];
+  hasOlder: boolean;
+  hasNewer: boolean;
+}

@@ -1,0 +1,54 @@
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBasicAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import type { User } from '../auth/users-file.js';
+import { CreateMessageDto } from './dto/create-message.dto.js';
+import { ListMessagesQuery } from './dto/list-messages.query.js';
+import { MessageDto, MessagePageDto } from './dto/message.dto.js';
+import { MessagesService } from './messages.service.js';
+
+@ApiTags('messages')
+@ApiBasicAuth()
+@ApiUnauthorizedResponse({ description: 'Missing or wrong credentials' })
+@ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After' })
+@Controller('messages')
+export class MessagesController {
+  constructor(private readonly messages: MessagesService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: MessageDto, description: 'Stored' })
+  @ApiOkResponse({
+    type: MessageDto,
+    description: 'A retry: the message stored before with this clientMsgId',
+  })
+  @ApiBadRequestResponse({ description: 'Malformed JSON or invalid fields' })
+  @ApiPayloadTooLargeResponse({ description: 'Body over 16 KiB' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'Not application/json' })
+  async send(
+    @CurrentUser() user: User,
+    @Body() body: CreateMessageDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MessageDto> {
+    const { message, created } = await this.messages.send(user.username, body);
+    res.status(created ? 201 : 200);
+    return message;
+  }
+
+  @Get()
+  @ApiOkResponse({ type: MessagePageDto })
+  @ApiBadRequestResponse({ description: 'Invalid or conflicting query parameters' })
+  list(@Query() query: ListMessagesQuery): Promise<MessagePageDto> {
+    return this.messages.list(query);
+  }
+}

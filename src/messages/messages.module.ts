@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { appConfig, type AppConfig } from '../config/app.config.js';
+import { EvictionService } from './eviction.service.js';
+import { InProcessMessageHub, MessageHub } from './message-hub.js';
+import { MessagesController } from './messages.controller.js';
+import { MessagesService } from './messages.service.js';
+import { MemoryMessageStore } from './store/memory-message.store.js';
+import { MessageStore } from './store/message-store.js';
+
+@Module({
+  controllers: [MessagesController],
+  providers: [
+    {
+      provide: MessageStore,
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => new MemoryMessageStore(config.messages.maxMessages),
+    },
+    { provide: MessageHub, useClass: InProcessMessageHub },
+    MessagesService,
+    EvictionService,
+  ],
+  exports: [MessagesService, MessageHub],
+})
+export class MessagesModule {}

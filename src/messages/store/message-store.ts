@@ -1,0 +1,35 @@
+import type { Message, MessagePage } from '../message.js';
+
+/**
+ * The storage port of MessagesService. `notBefore` (epoch ms) is the oldest creation time still retained:
+ * reads never return an older message, whether or not eviction has run. Ids are ascending and unique; every
+ * read costs O(log n + page).
+ */
+export abstract class MessageStore {
+  /** The highest id ever stored (0 when none), so ids keep increasing across restarts. */
+  abstract lastId(): Promise<number>;
+
+  /**
+   * Stores a message unless the same user already has a retained message with its `clientMsgId`; then that
+   * message is returned with `created: false` and nothing is stored.
+   */
+  abstract append(message: Message, notBefore: number): Promise<{ message: Message; created: boolean }>;
+
+  abstract findByClientMsgId(
+    user: string,
+    clientMsgId: string,
+    notBefore: number,
+  ): Promise<Message | undefined>;
+
+  /** The newest `limit` messages. */
+  abstract latest(limit: number, notBefore: number): Promise<MessagePage>;
+
+  /** The newest `limit` messages with id < `id`. */
+  abstract before(id: number, limit: number, notBefore: number): Promise<MessagePage>;
+
+  /** The oldest `limit` messages with id > `id`. */
+  abstract after(id: number, limit: number, notBefore: number): Promise<MessagePage>;
+
+  /** Frees messages created before `notBefore`; returns how many. */
+  abstract evict(notBefore: number): Promise<number>;
+}
