@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { ServeStaticModule } from '@nestjs/serve-static';
 import { AuthModule } from './auth/auth.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
@@ -8,8 +10,19 @@ import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 
+/** The built React page (frontend/dist), served at `/` by the same process as the API. */
+const PAGE_ROOT = fileURLToPath(new URL('../frontend/dist', import.meta.url));
+
 @Module({
-  imports: [ConfigModule, CommonModule, ScheduleModule.forRoot(), AuthModule, MessagesModule, HealthModule],
+  imports: [
+    ConfigModule,
+    CommonModule,
+    ScheduleModule.forRoot(),
+    ServeStaticModule.forRoot({ rootPath: PAGE_ROOT, exclude: ['/api/{*path}'] }),
+    AuthModule,
+    MessagesModule,
+    HealthModule,
+  ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     {
