@@ -5,7 +5,10 @@ const basic = (credentials: string) => `Basic ${Buffer.from(credentials, 'utf8')
 
 describe('parseBasicAuthHeader', () => {
   it('splits at the first colon only, so a password may contain colons', () => {
-    expect(parseBasicAuthHeader(basic('alice:pa:ss:word'))).toEqual({ username: 'alice', password: 'pa:ss:word' });
+    expect(parseBasicAuthHeader(basic('alice:pa:ss:word'))).toEqual({
+      username: 'alice',
+      password: 'pa:ss:word',
+    });
   });
 
   it('decodes non-ASCII credentials as UTF-8', () => {

@@ -7,32 +7,34 @@ const ToInt = () =>
     typeof value === 'string' && /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : value,
   );
 
+// class-validator runs the decorators of a property right to left and stops at the first failure: type checks
+// sit rightmost.
 /** The environment as the process receives it: every variable of API.md's configuration table and the limits. */
 export class EnvironmentVariables {
-  @ToInt() @IsInt() @Min(0) @Max(65535) PORT = 3000;
-  @IsString() @MinLength(1) HOST = '127.0.0.1';
-  @IsString() @MinLength(1) USERS_FILE = './users.json';
+  @ToInt() @Max(65535) @Min(0) @IsInt() PORT = 3000;
+  @MinLength(1) @IsString() HOST = '127.0.0.1';
+  @MinLength(1) @IsString() USERS_FILE = './users.json';
 
-  @ToInt() @IsInt() @Min(1) @Max(1_000_000) MAX_MESSAGES = 1000;
-  @ToInt() @IsInt() @Min(1) @Max(31_536_000) MESSAGE_TTL_SECONDS = 3600;
-  @ToInt() @IsInt() @Min(1) @Max(60) EVICTION_INTERVAL_SECONDS = 10;
+  @ToInt() @Max(1_000_000) @Min(1) @IsInt() MAX_MESSAGES = 1000;
+  @ToInt() @Max(31_536_000) @Min(1) @IsInt() MESSAGE_TTL_SECONDS = 3600;
+  @ToInt() @Max(60) @Min(1) @IsInt() EVICTION_INTERVAL_SECONDS = 10;
 
-  @ToInt() @IsInt() @Min(1) @Max(10_000) SEND_RATE_PER_SECOND = 10;
-  @ToInt() @IsInt() @Min(1) @Max(10_000) SEND_BURST = 20;
+  @ToInt() @Max(10_000) @Min(1) @IsInt() SEND_RATE_PER_SECOND = 10;
+  @ToInt() @Max(10_000) @Min(1) @IsInt() SEND_BURST = 20;
 
-  @ToInt() @IsInt() @Min(1) @Max(10_000) LOGIN_MAX_FAILURES = 10;
-  @ToInt() @IsInt() @Min(1) @Max(86_400) LOGIN_WINDOW_SECONDS = 900;
-  @ToInt() @IsInt() @Min(0) @Max(3600) AUTH_CACHE_TTL_SECONDS = 300;
-  @ToInt() @IsInt() @Min(1) @Max(1_000_000) AUTH_CACHE_MAX_ENTRIES = 10_000;
+  @ToInt() @Max(10_000) @Min(1) @IsInt() LOGIN_MAX_FAILURES = 10;
+  @ToInt() @Max(86_400) @Min(1) @IsInt() LOGIN_WINDOW_SECONDS = 900;
+  @ToInt() @Max(3600) @Min(0) @IsInt() AUTH_CACHE_TTL_SECONDS = 300;
+  @ToInt() @Max(1_000_000) @Min(1) @IsInt() AUTH_CACHE_MAX_ENTRIES = 10_000;
 
-  @ToInt() @IsInt() @Min(1) @Max(1000) MAX_STREAMS_PER_USER = 10;
+  @ToInt() @Max(1000) @Min(1) @IsInt() MAX_STREAMS_PER_USER = 10;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'verbose']) LOG_LEVEL = 'info';
 
-  @IsOptional() @IsString() @MinLength(1) TLS_CERT_FILE?: string;
-  @IsOptional() @IsString() @MinLength(1) TLS_KEY_FILE?: string;
-  @IsOptional() @IsString() @MinLength(1) TRUST_PROXY?: string;
-  @IsOptional() @IsString() @MinLength(1) CORS_ORIGINS?: string;
+  @MinLength(1) @IsString() @IsOptional() TLS_CERT_FILE?: string;
+  @MinLength(1) @IsString() @IsOptional() TLS_KEY_FILE?: string;
+  @MinLength(1) @IsString() @IsOptional() TRUST_PROXY?: string;
+  @MinLength(1) @IsString() @IsOptional() CORS_ORIGINS?: string;
 }
 
 export class ConfigError extends Error {
@@ -52,7 +54,7 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   );
   const given = Object.fromEntries(known.filter((key) => env[key]).map((key) => [key, env[key]]));
   const vars = plainToInstance(EnvironmentVariables, given);
-  const errors = validateSync(vars);
+  const errors = validateSync(vars, { stopAtFirstError: true });
   if (errors.length > 0) {
     const lines = errors.map(
       (e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
