@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -116,5 +117,12 @@ describe('errors (API.md Conventions: Errors)', () => {
       expect.arrayContaining(['/api/health', '/api/me', '/api/users', '/api/messages']),
     );
     expect(res.body.paths['/api/messages'].post.security).toEqual([{ basic: [] }]);
+  });
+
+  it('keeps docs/openapi.json in step with the served document (regenerate with npm run openapi)', async () => {
+    app = await createTestApp();
+    const served = (await http().get('/api/docs-json').expect(200)).body;
+    const committed = JSON.parse(await readFile(new URL('../docs/openapi.json', import.meta.url), 'utf8'));
+    expect(served).toEqual(committed);
   });
 });
