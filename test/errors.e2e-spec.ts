@@ -78,7 +78,7 @@ describe('errors (API.md Conventions: Errors)', () => {
 
   it('answers an internal failure with a bare 500: no stack trace, no internal message', async () => {
     class BrokenStore extends MemoryMessageStore {
-      override latest(): never {
+      override before(): never {
         throw new Error('connection to db-internal.example:5432 refused');
       }
     }
@@ -93,7 +93,7 @@ describe('errors (API.md Conventions: Errors)', () => {
     setupApp(app, config);
     await app.init();
 
-    const res = await http().get('/api/messages').set('Authorization', authOf('alice')).expect(500);
+    const res = await http().get('/api/messages?before=5').set('Authorization', authOf('alice')).expect(500);
     expect(res.body).toEqual({
       statusCode: 500,
       error: 'Internal Server Error',

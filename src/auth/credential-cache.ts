@@ -13,7 +13,8 @@ export class CredentialCache {
   private readonly pending = new Map<string, Promise<boolean>>();
 
   constructor(ttlMs: number, maxEntries: number, clock: Clock) {
-    this.verified = new LRUCache({ max: maxEntries, ttl: Math.max(ttlMs, 1), perf: clock });
+    // ttlResolution 0: ask the clock on every lookup rather than reuse a recent reading.
+    this.verified = new LRUCache({ max: maxEntries, ttl: Math.max(ttlMs, 1), ttlResolution: 0, perf: clock });
   }
 
   keyOf(header: string): string {

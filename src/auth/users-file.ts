@@ -14,6 +14,7 @@ export interface User {
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 const BCRYPT_PATTERN = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
 export const MIN_BCRYPT_COST = 10;
+const MAX_BCRYPT_COST = 31;
 
 export class UsersFileError extends Error {
   override readonly name = 'UsersFileError';
@@ -60,6 +61,9 @@ export function parseUsersFile(text: string, file: string): UserRecord[] {
     }
     if (Number(cost) < MIN_BCRYPT_COST)
       throw fail('passwordHash', `has cost ${cost}; at least ${MIN_BCRYPT_COST} is required`);
+    if (Number(cost) > MAX_BCRYPT_COST) {
+      throw fail('passwordHash', `has cost ${cost}; bcrypt allows at most ${MAX_BCRYPT_COST}`);
+    }
     return { username, displayName: displayName ?? username, passwordHash };
   });
 }

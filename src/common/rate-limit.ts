@@ -23,11 +23,13 @@ export class TokenBuckets {
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
     const elapsed = Math.max(0, now - bucket.at);
     const tokens = Math.min(this.burst, bucket.tokens + (elapsed * this.ratePerSecond) / 1000);
+    // A clock that steps back must not refill the same interval twice when it comes forward again.
+    const at = Math.max(now, bucket.at);
     if (tokens < 1) {
-      this.buckets.set(key, { tokens, at: now });
+      this.buckets.set(key, { tokens, at });
       return Math.ceil(((1 - tokens) * 1000) / this.ratePerSecond);
     }
-    this.buckets.set(key, { tokens: tokens - 1, at: now });
+    this.buckets.set(key, { tokens: tokens - 1, at });
     return 0;
   }
 }

@@ -19,6 +19,8 @@ export function toAppConfig(env: EnvironmentVariables) {
       sendRatePerSecond: env.SEND_RATE_PER_SECOND,
       sendBurst: env.SEND_BURST,
       maxStreamsPerUser: env.MAX_STREAMS_PER_USER,
+      streamPingMs: env.STREAM_PING_SECONDS * 1000,
+      streamMaxBufferBytes: env.STREAM_MAX_BUFFER_BYTES,
     },
     auth: {
       maxFailures: env.LOGIN_MAX_FAILURES,

@@ -48,7 +48,14 @@ export class MessagesController {
   @Get()
   @ApiOkResponse({ type: MessagePageDto })
   @ApiBadRequestResponse({ description: 'Invalid or conflicting query parameters' })
-  list(@Query() query: ListMessagesQuery): Promise<MessagePageDto> {
-    return this.messages.list(query);
+  list(
+    @Query() query: ListMessagesQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MessagePageDto> {
+    const { limit, before, after, wait } = query;
+    // 'close' before the answer was written means the client went away.
+    const clientGone = new AbortController();
+    res.once('close', () => clientGone.abort());
+    return this.messages.list({ limit, before, after, waitMs: (wait ?? 0) * 1000 }, clientGone.signal);
   }
 }

@@ -4,11 +4,13 @@ import { EvictionService } from './eviction.service.js';
 import { InProcessMessageHub, MessageHub } from './message-hub.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesService } from './messages.service.js';
+import { MessageStreamService } from './stream/message-stream.service.js';
+import { StreamController } from './stream/stream.controller.js';
 import { MemoryMessageStore } from './store/memory-message.store.js';
 import { MessageStore } from './store/message-store.js';
 
 @Module({
-  controllers: [MessagesController],
+  controllers: [MessagesController, StreamController],
   providers: [
     {
       provide: MessageStore,
@@ -17,6 +19,7 @@ import { MessageStore } from './store/message-store.js';
     },
     { provide: MessageHub, useClass: InProcessMessageHub },
     MessagesService,
+    MessageStreamService,
     EvictionService,
   ],
   exports: [MessagesService, MessageHub],

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { TokenBuckets } from '../common/rate-limit.js';
@@ -12,12 +12,26 @@ export interface NewMessage {
   clientMsgId?: string;
 }
 
-export type PageQuery = { limit: number; before?: number; after?: number };
+export interface PageQuery {
+  limit: number;
+  before?: number;
+  after?: number;
+  /** With `after`: hold the request up to this long until a newer message exists (long poll). */
+  waitMs?: number;
+}
+
+/** Where a resuming client stands: whether it missed messages that are gone, and the oldest one still kept. */
+export interface ResumePoint {
+  missed: boolean;
+  oldestId: number | null;
+}
 
 /** The rules of sending and reading: who, ids, retention, idempotency, send rate. */
 @Injectable()
-export class MessagesService implements OnModuleInit {
+export class MessagesService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly sendRate: TokenBuckets;
+  /** Ends every held long poll; each one removes itself when it ends. */
+  private readonly waiters = new Set<() => void>();
   private readonly ttlMs: number;
   private lastId = 0;
   private lastCreatedAt = 0;
@@ -33,7 +47,9 @@ export class MessagesService implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    this.lastId = await this.store.lastId();
+    const [lastId, newest] = await Promise.all([this.store.lastId(), this.store.latest(1, 0)]);
+    this.lastId = lastId;
+    this.lastCreatedAt = newest.messages.length > 0 ? Date.parse(newest.messages[0].createdAt) : 0;
   }
 
   /** Stores a message from `user`, or finds the one a retry of the same `clientMsgId` already stored. */
@@ -62,16 +78,66 @@ export class MessagesService implements OnModuleInit {
     return result;
   }
 
-  list(query: PageQuery): Promise<MessagePage> {
+  /**
+   * A page of messages. With `after` and `waitMs`, an empty page is held until a newer message is stored, `waitMs`
+   * passes, `signal` aborts (the client went away) or the server shuts down.
+   */
+  async list(query: PageQuery, signal?: AbortSignal): Promise<MessagePage> {
+    if (query.before !== undefined) return this.store.before(query.before, query.limit, this.notBefore());
+    if (query.after === undefined) return this.store.latest(query.limit, this.notBefore());
+    if (!query.waitMs) return this.store.after(query.after, query.limit, this.notBefore());
+
+    // Listen before reading, so that a message stored between the read and the wait is not missed.
+    const arrival = this.nextMessageAfter(query.after, query.waitMs, signal);
+    try {
+      const page = await this.store.after(query.after, query.limit, this.notBefore());
+      if (page.messages.length > 0 || signal?.aborted) return page;
+      await arrival.promise;
+      return await this.store.after(query.after, query.limit, this.notBefore());
+    } finally {
+      arrival.cancel();
+    }
+  }
+
+  /** Long polls being held now. */
+  get waitingCount(): number {
+    return this.waiters.size;
+  }
+
+  /** Where a client that has seen every message up to `lastSeenId` resumes. */
+  async resumePoint(lastSeenId: number): Promise<ResumePoint> {
     const notBefore = this.notBefore();
-    if (query.before !== undefined) return this.store.before(query.before, query.limit, notBefore);
-    if (query.after !== undefined) return this.store.after(query.after, query.limit, notBefore);
-    return this.store.latest(query.limit, notBefore);
+    const [lastGone, oldest] = await Promise.all([
+      this.store.lastGoneId(notBefore),
+      this.store.after(0, 1, notBefore),
+    ]);
+    return { missed: lastGone > lastSeenId, oldestId: oldest.messages[0]?.id ?? null };
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const release of [...this.waiters]) release();
   }
 
   /** Frees expired messages; returns how many. */
   evictExpired(): Promise<number> {
     return this.store.evict(this.notBefore());
+  }
+
+  private nextMessageAfter(afterId: number, waitMs: number, signal?: AbortSignal) {
+    let release = () => {};
+    const promise = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => release(), waitMs);
+      const unsubscribe = this.hub.subscribe((message) => message.id > afterId && release());
+      signal?.addEventListener('abort', () => release(), { once: true });
+      release = () => {
+        clearTimeout(timer);
+        unsubscribe();
+        this.waiters.delete(release);
+        resolve();
+      };
+      this.waiters.add(release);
+    });
+    return { promise, cancel: () => release() };
   }
 
   private notBefore(): number {

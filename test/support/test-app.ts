@@ -54,3 +54,10 @@ export async function createTestApp(
   await app.init();
   return app;
 }
+
+/** Listens on a free loopback port; returns the base URL. */
+export async function listen(app: NestExpressApplication): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return `http://127.0.0.1:${address.port}`;
+}

@@ -8,6 +8,21 @@ const ToInt = () =>
     typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value,
   );
 
+/** The property may only be given together with `other`. */
+function OnlyWith(other: string) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'onlyWith',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} is only allowed together with ${other}` },
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) =>
+          value === undefined || (args.object as Record<string, unknown>)[other] !== undefined,
+      },
+    });
+}
+
 /** The property may not be given together with `other`. */
 function NotWith(other: string) {
   return (target: object, propertyName: string) =>
@@ -50,4 +65,17 @@ export class ListMessagesQuery {
   @ToInt()
   @IsOptional()
   after?: number;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 30,
+    description: 'Only with `after`: hold the request up to this many seconds until a newer message exists',
+  })
+  @OnlyWith('after')
+  @Max(30)
+  @Min(0)
+  @IsInt()
+  @ToInt()
+  @IsOptional()
+  wait?: number;
 }

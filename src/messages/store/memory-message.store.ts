@@ -28,6 +28,7 @@ export class MemoryMessageStore extends MessageStore {
   private readonly entries: Entry[] = [];
   private readonly byClientMsgId = new Map<string, Message>();
   private highestId = 0;
+  private highestDroppedId = 0;
 
   constructor(private readonly maxMessages: number) {
     super();
@@ -45,7 +46,7 @@ export class MemoryMessageStore extends MessageStore {
 
     const last = this.entries.at(-1);
     if (message.id <= this.highestId || (last && Date.parse(message.createdAt) < last.at)) {
-      throw new Error(`message ${message.id} is out of order`);
+      return Promise.reject(new Error(`message ${message.id} is out of order`));
     }
     this.entries.push({ message, at: Date.parse(message.createdAt) });
     this.highestId = message.id;
@@ -69,8 +70,16 @@ export class MemoryMessageStore extends MessageStore {
   }
 
   after(id: number, limit: number, notBefore: number): Promise<MessagePage> {
-    const start = partition(this.entries, 0, (e) => e.message.id > id);
+    const start = Math.max(
+      partition(this.entries, 0, (e) => e.message.id > id),
+      this.firstRetained(notBefore),
+    );
     return Promise.resolve(this.page(start, start + limit, notBefore));
+  }
+
+  lastGoneId(notBefore: number): Promise<number> {
+    const expired = this.firstRetained(notBefore);
+    return Promise.resolve(expired > 0 ? this.entries[expired - 1].message.id : this.highestDroppedId);
   }
 
   evict(notBefore: number): Promise<number> {
@@ -79,7 +88,7 @@ export class MemoryMessageStore extends MessageStore {
 
   /** The entries in [from, to), clipped to the retained ones. */
   private page(from: number, to: number, notBefore: number): MessagePage {
-    const first = partition(this.entries, 0, (e) => e.at >= notBefore);
+    const first = this.firstRetained(notBefore);
     const start = Math.max(from, first);
     const end = Math.max(start, Math.min(to, this.entries.length));
     return {
@@ -89,13 +98,18 @@ export class MemoryMessageStore extends MessageStore {
     };
   }
 
+  private firstRetained(notBefore: number): number {
+    return partition(this.entries, 0, (e) => e.at >= notBefore);
+  }
+
   private evictSync(notBefore: number): number {
-    const expired = partition(this.entries, 0, (e) => e.at >= notBefore);
+    const expired = this.firstRetained(notBefore);
     this.drop(expired);
     return expired;
   }
 
   private drop(count: number): void {
+    if (count > 0) this.highestDroppedId = this.entries[count - 1].message.id;
     for (const { message } of this.entries.splice(0, count)) {
       if (message.clientMsgId !== undefined)
         this.byClientMsgId.delete(clientKey(message.user, message.clientMsgId));

@@ -30,6 +30,12 @@ export abstract class MessageStore {
   /** The oldest `limit` messages with id > `id`. */
   abstract after(id: number, limit: number, notBefore: number): Promise<MessagePage>;
 
+  /**
+   * The highest id of a message that is gone (evicted, dropped by the count cap, or older than `notBefore`), 0 when
+   * none is. A client that saw up to id X missed something exactly when this is greater than X.
+   */
+  abstract lastGoneId(notBefore: number): Promise<number>;
+
   /** Frees messages created before `notBefore`; returns how many. */
   abstract evict(notBefore: number): Promise<number>;
 }

@@ -1,0 +1,125 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '../../common/domain-error.js';
+import { appConfig, type AppConfig } from '../../config/app.config.js';
+import type { Message } from '../message.js';
+import { MessageHub } from '../message-hub.js';
+import { MessagesService } from '../messages.service.js';
+import { sse } from './sse.js';
+import { StreamConnection } from './stream-connection.js';
+
+const RECONNECT_DELAY_MS = 3000;
+const REPLAY_PAGE = 1000;
+
+/**
+ * The open `/api/stream` connections. One hub subscription serves them all: each message is serialized once and
+ * the same frame is written to every connection.
+ */
+@Injectable()
+export class MessageStreamService implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
+  private readonly logger = new Logger(MessageStreamService.name);
+  private readonly connections = new Set<StreamConnection>();
+  private readonly perUser = new Map<string, number>();
+  private unsubscribe = () => {};
+  private pingTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly hub: MessageHub,
+    private readonly messages: MessagesService,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.hub.subscribe((message) => this.broadcast(message));
+    this.pingTimer = setInterval(
+      () => this.broadcastRaw(sse.ping),
+      this.config.messages.streamPingMs,
+    ).unref();
+  }
+
+  get openCount(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * Streams live messages to `res`. With `lastSeenId` it first replays every retained message after it, or sends
+   * `reset` when some of those are gone. Throws `rate_limited` past the per-user stream cap.
+   */
+  async open(user: string, res: Response, lastSeenId?: number): Promise<void> {
+    const open = this.perUser.get(user) ?? 0;
+    if (open >= this.config.messages.maxStreamsPerUser) {
+      throw DomainError.rateLimited(
+        `At most ${this.config.messages.maxStreamsPerUser} open streams per user`,
+        5000,
+      );
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.socket?.setNoDelay(true);
+
+    const connection = new StreamConnection(user, res, this.config.messages.streamMaxBufferBytes, lastSeenId);
+    this.connections.add(connection);
+    this.perUser.set(user, open + 1);
+    res.once('close', () => this.remove(connection));
+    connection.write(sse.retry(RECONNECT_DELAY_MS));
+
+    try {
+      if (lastSeenId !== undefined) await this.replay(connection, lastSeenId);
+      connection.goLive();
+    } catch (error) {
+      this.logger.error('stream replay failed', (error as Error).stack);
+      res.destroy();
+    }
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const connection of this.connections) connection.end();
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+    clearInterval(this.pingTimer);
+  }
+
+  private async replay(connection: StreamConnection, lastSeenId: number): Promise<void> {
+    const resume = await this.messages.resumePoint(lastSeenId);
+    if (resume.missed) {
+      connection.write(sse.reset(resume.oldestId));
+      return;
+    }
+    let after = lastSeenId;
+    while (!connection.closed) {
+      const page = await this.messages.list({ after, limit: REPLAY_PAGE });
+      for (const message of page.messages) connection.replay(message);
+      if (!page.hasNewer || page.messages.length === 0) return;
+      after = page.messages[page.messages.length - 1].id;
+    }
+  }
+
+  private broadcast(message: Message): void {
+    const frame = sse.message(message);
+    for (const connection of this.connections) connection.deliver(message, frame);
+  }
+
+  private broadcastRaw(chunk: string): void {
+    for (const connection of this.connections) connection.write(chunk);
+  }
+
+  private remove(connection: StreamConnection): void {
+    if (!this.connections.delete(connection)) return;
+    const left = (this.perUser.get(connection.user) ?? 1) - 1;
+    if (left > 0) this.perUser.set(connection.user, left);
+    else this.perUser.delete(connection.user);
+  }
+}

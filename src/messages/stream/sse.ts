@@ -1,0 +1,9 @@
+import type { Message } from '../message.js';
+
+/** Server-Sent Events framing (API.md, GET /api/stream). JSON never contains a raw newline, so one data line. */
+export const sse = {
+  retry: (ms: number) => `retry: ${ms}\n\n`,
+  message: (message: Message) => `id: ${message.id}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`,
+  reset: (oldestId: number | null) => `event: reset\ndata: ${JSON.stringify({ oldestId })}\n\n`,
+  ping: ': ping\n\n',
+};
