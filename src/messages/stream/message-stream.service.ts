@@ -12,15 +12,16 @@ import { appConfig, type AppConfig } from '../../config/app.config.js';
 import type { Message } from '../message.js';
 import { MessageHub } from '../message-hub.js';
 import { MessagesService } from '../messages.service.js';
-import { sse } from './sse.js';
+import { httpChunk, sse } from './sse.js';
 import { StreamConnection } from './stream-connection.js';
 
 const RECONNECT_DELAY_MS = 3000;
 const REPLAY_PAGE = 1000;
+const PING = httpChunk(sse.ping);
 
 /**
  * The open `/api/stream` connections. One hub subscription serves them all: each message is serialized once and
- * the same frame is written to every connection.
+ * the same bytes are written to every connection.
  */
 @Injectable()
 export class MessageStreamService implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
@@ -38,10 +39,7 @@ export class MessageStreamService implements OnModuleInit, OnModuleDestroy, Befo
 
   onModuleInit(): void {
     this.unsubscribe = this.hub.subscribe((message) => this.broadcast(message));
-    this.pingTimer = setInterval(
-      () => this.broadcastRaw(sse.ping),
-      this.config.messages.streamPingMs,
-    ).unref();
+    this.pingTimer = setInterval(() => this.broadcastRaw(PING), this.config.messages.streamPingMs).unref();
   }
 
   get openCount(): number {
@@ -72,7 +70,7 @@ export class MessageStreamService implements OnModuleInit, OnModuleDestroy, Befo
     this.connections.add(connection);
     this.perUser.set(user, open + 1);
     res.once('close', () => this.remove(connection));
-    connection.write(sse.retry(RECONNECT_DELAY_MS));
+    connection.write(httpChunk(sse.retry(RECONNECT_DELAY_MS)));
 
     try {
       if (lastSeenId !== undefined) await this.replay(connection, lastSeenId);
@@ -95,7 +93,7 @@ export class MessageStreamService implements OnModuleInit, OnModuleDestroy, Befo
   private async replay(connection: StreamConnection, lastSeenId: number): Promise<void> {
     const resume = await this.messages.resumePoint(lastSeenId);
     if (resume.missed) {
-      connection.write(sse.reset(resume.oldestId));
+      connection.write(httpChunk(sse.reset(resume.oldestId)));
       return;
     }
     let after = lastSeenId;
@@ -108,11 +106,11 @@ export class MessageStreamService implements OnModuleInit, OnModuleDestroy, Befo
   }
 
   private broadcast(message: Message): void {
-    const frame = sse.message(message);
-    for (const connection of this.connections) connection.deliver(message, frame);
+    const chunk = httpChunk(sse.message(message));
+    for (const connection of this.connections) connection.deliver(message, chunk);
   }
 
-  private broadcastRaw(chunk: string): void {
+  private broadcastRaw(chunk: Buffer): void {
     for (const connection of this.connections) connection.write(chunk);
   }
 

@@ -7,3 +7,11 @@ export const sse = {
   reset: (oldestId: number | null) => `event: reset\ndata: ${JSON.stringify({ oldestId })}\n\n`,
   ping: ': ping\n\n',
 };
+
+/**
+ * One HTTP/1.1 chunk (`Transfer-Encoding: chunked`) carrying `text`: built once, the same bytes can be written to
+ * every stream's socket.
+ */
+export function httpChunk(text: string): Buffer {
+  return Buffer.from(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
+}

@@ -1,0 +1,62 @@
+// Helpers shared by the benchmark scripts: start the built server pinned to a core, read its memory, statistics.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+export const BENCH_USERS_FILE = `${ROOT}test/fixtures/users.json`;
+export const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+export const ALICE = basic('alice', 'alice-password');
+export const BOB = basic('bob', 'bob-password');
+
+const hasTaskset = existsSync('/usr/bin/taskset');
+
+/** Runs `node <script>` pinned to `core` (when taskset exists); resolves once `ready` matches its output. */
+export async function startServer({ script = `${ROOT}dist/main.js`, port, env = {}, core = 0, ready = /listening/ }) {
+  const args = [script];
+  const child = hasTaskset
+    ? spawn('taskset', ['-c', String(core), process.execPath, ...args], {
+        env: { ...process.env, PORT: String(port), USERS_FILE: BENCH_USERS_FILE, LOG_LEVEL: 'warn', ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+    : spawn(process.execPath, args, {
+        env: { ...process.env, PORT: String(port), USERS_FILE: BENCH_USERS_FILE, LOG_LEVEL: 'warn', ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+  await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.stdout.on('data', (d) => ready.test(String(d)) && resolve());
+  });
+  if (process.env.BENCH_SERVER_OUTPUT) child.stdout.pipe(process.stdout);
+  else child.stdout.resume();
+  return {
+    pid: child.pid,
+    async rssBytes() {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Pins this process to `core`, so that the load generator and the server do not share one. */
+export function pinSelf(core) {
+  if (!hasTaskset) return;
+  spawn('taskset', ['-pc', String(core), String(process.pid)], { stdio: 'ignore' });
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const USERS_FILE = fileURLToPath(new URL('../../fixtures/users.json', import.meta.url));
+
+/** The passwords of test/fixtures/users.json. */
+export const PASSWORDS = {
+  alice: 'alice-password',
+  bob: 'bob-password',
+  carol: 'carol-password',
+} as const;
+
+export type TestUser = keyof typeof PASSWORDS;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** `node dist/main.js` (with frontend/dist served at /) on a free port, with the test users. */
+export class ChatServer {
+  private process: ChildProcess | undefined;
+  private output = '';
+
+  private constructor(readonly port: number) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<ChatServer> {
+    const server = new ChatServer(await freePort());
+    await server.launch();
+    return server;
+  }
+
+  private async launch(): Promise<void> {
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+        USERS_FILE,
+        LOG_LEVEL: 'warn',
+        // Tests seed many messages at once through the API.
+        SEND_RATE_PER_SECOND: '1000',
+        SEND_BURST: '1000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.process = child;
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`server exited at start:\n${this.output}`);
+      try {
+        const response = await fetch(`${this.url}/api/health`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`server did not answer /api/health within 20 s:\n${this.output}`);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Stops the server and starts a new one on the same port; messages are in memory, so they are gone. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.launch();
+  }
+
+  /** Sends a message through the API, as `user`. */
+  async send(user: TestUser, text: string): Promise<void> {
+    const response = await fetch(`${this.url}/api/messages`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${user}:${PASSWORDS[user]}`).toString('base64')}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ text }),
+    });
+    if (response.status !== 201) throw new Error(`send failed: ${response.status} ${await response.text()}`);
+  }
+}
