@@ -6,6 +6,7 @@ import { ServeStaticModule } from '@nestjs/serve-static';
 import { AuthModule } from './auth/auth.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
+import { SecurityModule } from './common/security.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MessagesModule } from './messages/messages.module.js';
@@ -20,6 +21,7 @@ const PAGE_ROOT = fileURLToPath(new URL('../frontend/dist', import.meta.url));
     ScheduleModule.forRoot(),
     ServeStaticModule.forRoot({ rootPath: PAGE_ROOT, exclude: ['/api/{*path}'] }),
     AuthModule,
+    SecurityModule,
     MessagesModule,
     HealthModule,
   ],

@@ -1,34 +1,61 @@
 import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { setupApp } from './app.setup.js';
+import { HardenedExpressAdapter } from './common/hardened-express.adapter.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+const logger = new Logger('Bootstrap');
+
+/** Answers plain HTTP with a permanent redirect to the HTTPS port. */
+function startRedirectListener(config: AppConfig): Server {
+  return createServer((req, res) => {
+    const host = (req.headers.host ?? config.host).replace(/:\d+$/, '');
+    res
+      .writeHead(301, { Location: `https://${host}:${config.port}${req.url ?? '/'}`, Connection: 'close' })
+      .end();
+  }).listen(config.server.httpRedirectPort, config.host);
+}
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
-    bodyParser: false,
-    abortOnError: false,
-    // Held back until start-up succeeds, so a bad setting is reported in one line rather than with Nest's stack trace.
-    bufferLogs: true,
-    autoFlushLogs: false,
-    logger: ['fatal', 'error', 'warn', 'log'],
-  });
+  const config = appConfig();
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule,
+    new HardenedExpressAdapter(config),
+    {
+      bodyParser: false,
+      abortOnError: false,
+      // Held back until start-up succeeds, so a bad setting is reported in one line rather than with Nest's stack trace.
+      bufferLogs: true,
+      autoFlushLogs: false,
+      logger: ['fatal', 'error', 'warn', 'log'],
+    },
+  );
   app.flushLogs();
-  const config = app.get<AppConfig>(appConfig.KEY);
   setupApp(app, config);
   await app.listen(config.port, config.host);
-  const logger = new Logger('Bootstrap');
-  logger.log(`Chat server listening on http://${config.host}:${config.port}`);
+  const scheme = config.tls ? 'https' : 'http';
+  logger.log(`Chat server listening on ${scheme}://${config.host}:${config.port}`);
+  if (!config.tls && !LOOPBACK.test(config.host)) {
+    logger.warn(
+      `Serving Basic auth over plain HTTP on ${config.host}: passwords cross the network readable. ` +
+        'Put the server behind a TLS proxy, or set TLS_CERT_FILE and TLS_KEY_FILE.',
+    );
+  }
+  const redirect = config.tls && config.server.httpRedirectPort ? startRedirectListener(config) : undefined;
 
   const shutdown = (signal: NodeJS.Signals) => {
     logger.log(`${signal}: shutting down (a second signal exits at once)`);
     process.once(signal, () => process.exit(1));
     setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
+    redirect?.close();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -28,6 +28,19 @@ export function toAppConfig(env: EnvironmentVariables) {
       cacheTtlMs: env.AUTH_CACHE_TTL_SECONDS * 1000,
       cacheMaxEntries: env.AUTH_CACHE_MAX_ENTRIES,
     },
+    rateLimit: {
+      perUserPerMinute: env.RATE_LIMIT_PER_USER_PER_MINUTE,
+      perAddressPerMinute: env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    },
+    server: {
+      headersTimeoutMs: env.HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
+      keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+      maxConnections: env.MAX_CONNECTIONS,
+      maxConnectionsPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS,
+      overloadDelayMs: env.OVERLOAD_EVENT_LOOP_DELAY_MS,
+      httpRedirectPort: env.HTTP_REDIRECT_PORT,
+    },
     tls:
       env.TLS_CERT_FILE && env.TLS_KEY_FILE
         ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE }

@@ -111,7 +111,7 @@ describe('validateEnvironment', () => {
     ['LOGIN_WINDOW_SECONDS', '86401'],
     ['AUTH_CACHE_TTL_SECONDS', '3601'],
     ['AUTH_CACHE_MAX_ENTRIES', '0'],
-    ['MAX_STREAMS_PER_USER', '1001'],
+    ['MAX_STREAMS_PER_USER', '100001'],
     ['LOG_LEVEL', 'loud'],
     ['LOG_LEVEL', 'INFO'],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {

@@ -31,6 +31,17 @@ export class EnvironmentVariables {
   @ToInt() @Max(300) @Min(1) @IsInt() STREAM_PING_SECONDS = 15;
   @ToInt() @Max(64 * 1024 * 1024) @Min(1024) @IsInt() STREAM_MAX_BUFFER_BYTES = 1024 * 1024;
 
+  @ToInt() @Max(100_000) @Min(1) @IsInt() RATE_LIMIT_PER_USER_PER_MINUTE = 600;
+  @ToInt() @Max(1_000_000) @Min(1) @IsInt() RATE_LIMIT_PER_ADDRESS_PER_MINUTE = 1200;
+
+  @ToInt() @Max(300) @Min(1) @IsInt() HEADERS_TIMEOUT_SECONDS = 10;
+  @ToInt() @Max(3600) @Min(1) @IsInt() REQUEST_TIMEOUT_SECONDS = 30;
+  @ToInt() @Max(300) @Min(1) @IsInt() KEEP_ALIVE_TIMEOUT_SECONDS = 5;
+  @ToInt() @Max(1_000_000) @Min(1) @IsInt() MAX_CONNECTIONS = 15_000;
+  @ToInt() @Max(1_000_000) @Min(1) @IsInt() MAX_CONNECTIONS_PER_ADDRESS = 500;
+  @ToInt() @Max(60_000) @Min(0) @IsInt() OVERLOAD_EVENT_LOOP_DELAY_MS = 500;
+  @ToInt() @Max(65535) @Min(0) @IsInt() HTTP_REDIRECT_PORT = 0;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'verbose']) LOG_LEVEL = 'info';
 
   @MinLength(1) @IsString() @IsOptional() TLS_CERT_FILE?: string;
