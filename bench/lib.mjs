@@ -12,8 +12,8 @@ export const BOB = basic('bob', 'bob-password');
 const hasTaskset = existsSync('/usr/bin/taskset');
 
 /** Runs `node <script>` pinned to `core` (when taskset exists); resolves once `ready` matches its output. */
-export async function startServer({ script = `${ROOT}dist/main.js`, port, env = {}, core = 0, ready = /listening/ }) {
-  const args = [script];
+export async function startServer({ script = `${ROOT}dist/main.js`, port, env = {}, core = 0, ready = /listening/, nodeArgs = [] }) {
+  const args = [...nodeArgs, script];
   const child = hasTaskset
     ? spawn('taskset', ['-c', String(core), process.execPath, ...args], {
         env: { ...process.env, PORT: String(port), USERS_FILE: BENCH_USERS_FILE, LOG_LEVEL: 'warn', ...env },

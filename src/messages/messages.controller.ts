@@ -51,11 +51,15 @@ export class MessagesController {
   list(
     @Query() query: ListMessagesQuery,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<MessagePageDto> {
+  ): Promise<MessagePageDto | string> {
     const { limit, before, after, wait } = query;
+    if (!wait) {
+      res.type('application/json');
+      return this.messages.listJson({ limit, before, after });
+    }
     // 'close' before the answer was written means the client went away.
     const clientGone = new AbortController();
     res.once('close', () => clientGone.abort());
-    return this.messages.list({ limit, before, after, waitMs: (wait ?? 0) * 1000 }, clientGone.signal);
+    return this.messages.list({ limit, before, after, waitMs: wait * 1000 }, clientGone.signal);
   }
 }

@@ -312,3 +312,42 @@ describe('MessagesService', () => {
     });
   });
 });
+
+describe('MessagesService.listJson (serialized page cache)', () => {
+  it('answers the same JSON as list, and a changed page after a message is stored', async () => {
+    const { service } = await started();
+    await service.send('alice', { text: 'one' });
+    const first = await service.listJson({ limit: 50 });
+    expect(JSON.parse(first)).toEqual(await service.list({ limit: 50 }));
+    await service.send('bob', { text: 'two' });
+    const second = JSON.parse(await service.listJson({ limit: 50 })) as { messages: Message[] };
+    expect(second.messages.map((m) => m.text)).toEqual(['one', 'two']);
+  });
+
+  it('serializes a page once while nothing changes', async () => {
+    const { service, store } = await started();
+    await service.send('alice', { text: 'one' });
+    let reads = 0;
+    const latest = store.latest.bind(store);
+    store.latest = (...args) => {
+      reads++;
+      return latest(...args);
+    };
+    await service.listJson({ limit: 50 });
+    await service.listJson({ limit: 50 });
+    expect(reads).toBe(1);
+  });
+
+  it('drops an expired message from a cached page, without any eviction run', async () => {
+    const { service, clock } = await started();
+    await service.send('alice', { text: 'old' });
+    clock.advance(30_000);
+    await service.send('alice', { text: 'new' });
+    expect(
+      (JSON.parse(await service.listJson({ limit: 50 })) as { messages: Message[] }).messages,
+    ).toHaveLength(2);
+    clock.advance(30_001);
+    const page = JSON.parse(await service.listJson({ limit: 50 })) as { messages: Message[] };
+    expect(page.messages.map((m) => m.text)).toEqual(['new']);
+  });
+});

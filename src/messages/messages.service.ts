@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { TokenBuckets } from '../common/rate-limit.js';
@@ -6,6 +7,8 @@ import { appConfig, type AppConfig } from '../config/app.config.js';
 import type { Message, MessagePage } from './message.js';
 import { MessageHub } from './message-hub.js';
 import { MessageStore } from './store/message-store.js';
+
+const PAGE_CACHE_ENTRIES = 256;
 
 export interface NewMessage {
   text: string;
@@ -32,6 +35,7 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
   private readonly sendRate: TokenBuckets;
   /** Ends every held long poll; each one removes itself when it ends. */
   private readonly waiters = new Set<() => void>();
+  private readonly pages = new LRUCache<string, string>({ max: PAGE_CACHE_ENTRIES });
   private readonly ttlMs: number;
   private lastId = 0;
   private lastCreatedAt = 0;
@@ -99,6 +103,21 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
     }
   }
 
+  /**
+   * A page without waiting, as JSON. Pages are cached by query and by the oldest and newest retained ids, which
+   * change whenever a message is stored, dropped or expires, so that a popular page is serialized once.
+   */
+  async listJson(query: Omit<PageQuery, 'waitMs'>): Promise<string> {
+    const { oldestId, newestId } = await this.store.bounds(this.notBefore());
+    const key = `${query.limit}/${query.before}/${query.after}/${oldestId}/${newestId}`;
+    let json = this.pages.get(key);
+    if (json === undefined) {
+      json = JSON.stringify(await this.list(query));
+      this.pages.set(key, json);
+    }
+    return json;
+  }
+
   /** Long polls being held now. */
   get waitingCount(): number {
     return this.waiters.size;
@@ -107,11 +126,11 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
   /** Where a client that has seen every message up to `lastSeenId` resumes. */
   async resumePoint(lastSeenId: number): Promise<ResumePoint> {
     const notBefore = this.notBefore();
-    const [lastGone, oldest] = await Promise.all([
+    const [lastGone, { oldestId }] = await Promise.all([
       this.store.lastGoneId(notBefore),
-      this.store.after(0, 1, notBefore),
+      this.store.bounds(notBefore),
     ]);
-    return { missed: lastGone > lastSeenId, oldestId: oldest.messages[0]?.id ?? null };
+    return { missed: lastGone > lastSeenId, oldestId };
   }
 
   beforeApplicationShutdown(): void {

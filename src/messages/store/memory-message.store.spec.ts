@@ -391,3 +391,17 @@ describe('MemoryMessageStore', () => {
     }
   });
 });
+
+describe('MemoryMessageStore.bounds', () => {
+  const at = (seconds: number) =>
+    new Date(Date.parse('2026-11-27T10:00:00.000Z') + seconds * 1000).toISOString();
+
+  it('gives the oldest and newest retained ids, skipping expired ones, and nulls when none is retained', async () => {
+    const store = new MemoryMessageStore(3);
+    expect(await store.bounds(0)).toEqual({ oldestId: null, newestId: null });
+    for (let i = 1; i <= 4; i++) await store.append({ id: i, user: 'u', text: 't', createdAt: at(i) }, 0);
+    expect(await store.bounds(0)).toEqual({ oldestId: 2, newestId: 4 });
+    expect(await store.bounds(Date.parse(at(3)))).toEqual({ oldestId: 3, newestId: 4 });
+    expect(await store.bounds(Date.parse(at(5)))).toEqual({ oldestId: null, newestId: null });
+  });
+});

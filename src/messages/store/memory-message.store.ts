@@ -77,6 +77,15 @@ export class MemoryMessageStore extends MessageStore {
     return Promise.resolve(this.page(start, start + limit, notBefore));
   }
 
+  bounds(notBefore: number): Promise<{ oldestId: number | null; newestId: number | null }> {
+    const first = this.firstRetained(notBefore);
+    const retained = first < this.entries.length;
+    return Promise.resolve({
+      oldestId: retained ? this.entries[first].message.id : null,
+      newestId: retained ? this.entries[this.entries.length - 1].message.id : null,
+    });
+  }
+
   lastGoneId(notBefore: number): Promise<number> {
     const expired = this.firstRetained(notBefore);
     return Promise.resolve(expired > 0 ? this.entries[expired - 1].message.id : this.highestDroppedId);

@@ -30,6 +30,9 @@ export abstract class MessageStore {
   /** The oldest `limit` messages with id > `id`. */
   abstract after(id: number, limit: number, notBefore: number): Promise<MessagePage>;
 
+  /** The oldest and the newest retained ids (null when none is retained). */
+  abstract bounds(notBefore: number): Promise<{ oldestId: number | null; newestId: number | null }>;
+
   /**
    * The highest id of a message that is gone (evicted, dropped by the count cap, or older than `notBefore`), 0 when
    * none is. A client that saw up to id X missed something exactly when this is greater than X.

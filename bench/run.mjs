@@ -1,0 +1,240 @@
+// npm run bench [-- --duration 10 --runs 3 --only post,get50]
+// Starts our server, the raw node:http reference (and its naive mode) and a bare Nest "hello" floor, one at a time,
+// pinned to core 0 with the load generator (autocannon, in this process) on core 1, and runs the same scenarios
+// against each. Prints req/s, p50/p99 latency, errors and the ratios the goals are stated in; writes
+// bench/results/<date>.json.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import bcrypt from 'bcrypt';
+import { ROOT, basic, median, pinSelf, startServer } from './lib.mjs';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '3' },
+    only: { type: 'string', default: '' },
+  },
+});
+const DURATION = Number(values.duration);
+const RUNS = Number(values.runs);
+const ONLY = values.only ? values.only.split(',') : null;
+const PORT = 3320;
+const URL_BASE = `http://127.0.0.1:${PORT}`;
+const USERS_FILE = `${ROOT}bench/.users.json`;
+const USER_COUNT = 100;
+const password = (i) => `bench-password-${i}`;
+const auth = (i) => basic(`user${i}`, password(i));
+
+pinSelf(1);
+
+/** 100 users with bcrypt cost 10, made once and kept out of git. */
+async function ensureUsers() {
+  if (existsSync(USERS_FILE)) return;
+  const users = await Promise.all(
+    Array.from({ length: USER_COUNT }, async (_, i) => ({
+      username: `user${i}`,
+      displayName: `Bench User ${i}`,
+      passwordHash: await bcrypt.hash(password(i), 10),
+    })),
+  );
+  await writeFile(USERS_FILE, JSON.stringify({ users }));
+}
+
+const OURS_ENV = {
+  USERS_FILE,
+  SEND_RATE_PER_SECOND: '10000',
+  SEND_BURST: '10000',
+  RATE_LIMIT_PER_USER_PER_MINUTE: '100000',
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
+  MAX_CONNECTIONS_PER_ADDRESS: '20000',
+};
+const TARGETS = {
+  ours: { script: `${ROOT}dist/main.js`, env: OURS_ENV },
+  reference: { script: `${ROOT}bench/reference/server.mjs`, env: { USERS_FILE }, ready: /reference listening/ },
+  naive: {
+    script: `${ROOT}bench/reference/server.mjs`,
+    env: { USERS_FILE, REFERENCE_NAIVE: '1' },
+    ready: /reference listening/,
+  },
+  floor: { script: `${ROOT}bench/floor.mjs`, env: {}, ready: /floor listening/ },
+};
+
+const json = { 'Content-Type': 'application/json' };
+let catchUpFrom = 0;
+
+/** Each scenario: which targets run it and the autocannon options. */
+const SCENARIOS = {
+  hello: { targets: ['floor'], options: () => ({ url: `${URL_BASE}/hello`, connections: 50 }) },
+  post: {
+    targets: ['ours', 'reference'],
+    options: () => ({
+      url: `${URL_BASE}/api/messages`,
+      connections: 50,
+      method: 'POST',
+      headers: { ...json, Authorization: auth(0) },
+      body: JSON.stringify({ text: 'hello from the benchmark' }),
+    }),
+  },
+  get50: {
+    targets: ['ours', 'reference'],
+    options: () => ({ url: `${URL_BASE}/api/messages?limit=50`, connections: 50, headers: { Authorization: auth(1) } }),
+  },
+  get1000: {
+    targets: ['ours', 'reference', 'naive'],
+    options: () => ({ url: `${URL_BASE}/api/messages?limit=1000`, connections: 50, headers: { Authorization: auth(1) } }),
+  },
+  catchUp: {
+    targets: ['ours', 'reference'],
+    options: () => ({
+      url: `${URL_BASE}/api/messages?after=${catchUpFrom}&limit=100`,
+      connections: 50,
+      headers: { Authorization: auth(2) },
+    }),
+  },
+  mixed: {
+    targets: ['ours', 'reference'],
+    options: () => ({
+      url: URL_BASE,
+      connections: 100,
+      requests: [
+        {
+          setupRequest: (req) => {
+            const user = Math.floor(Math.random() * USER_COUNT);
+            const write = Math.random() < 0.1;
+            return {
+              ...req,
+              path: write ? '/api/messages' : '/api/messages?limit=50',
+              method: write ? 'POST' : 'GET',
+              headers: { ...json, Authorization: auth(user) },
+              body: write ? JSON.stringify({ text: `mixed from user${user}` }) : undefined,
+            };
+          },
+        },
+      ],
+    }),
+  },
+};
+
+function cannon(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ duration: DURATION, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function cpuSeconds(pid) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+
+/** CPU per request: accepted cached logins, then (after locking the address out) rejected ones. */
+async function loginCosts(server) {
+  const measure = async (headers) => {
+    const before = await cpuSeconds(server.pid);
+    const result = await cannon({ url: `${URL_BASE}/api/me`, connections: 50, headers, duration: Math.max(3, DURATION / 2) });
+    const cpu = (await cpuSeconds(server.pid)) - before;
+    return { requests: result.requests.total, status: result.statusCodeStats, cpuMicrosPerRequest: (cpu * 1e6) / result.requests.total };
+  };
+  const accepted = await measure({ Authorization: auth(3) });
+  for (let i = 0; i < 12; i++) await fetch(`${URL_BASE}/api/me`, { headers: { Authorization: basic('user4', 'wrong') } });
+  const rejected = await measure({ Authorization: basic('user4', 'wrong') });
+  return { accepted, rejected };
+}
+
+async function warmUp() {
+  // Verify every user once (bcrypt), and fill the store to its 1000-message cap.
+  for (let i = 0; i < USER_COUNT; i += 10) {
+    await Promise.all(
+      Array.from({ length: 10 }, (_, k) => fetch(`${URL_BASE}/api/me`, { headers: { Authorization: auth(i + k) } })),
+    );
+  }
+  for (let i = 0; i < 1000; i += 50) {
+    await Promise.all(
+      Array.from({ length: 50 }, (_, k) =>
+        fetch(`${URL_BASE}/api/messages`, {
+          method: 'POST',
+          headers: { ...json, Authorization: auth(0) },
+          body: JSON.stringify({ text: `seed message ${i + k} `.repeat(4) }),
+        }),
+      ),
+    );
+  }
+  const page = await (await fetch(`${URL_BASE}/api/messages?limit=100`, { headers: { Authorization: auth(1) } })).json();
+  catchUpFrom = page.messages[0].id;
+}
+
+async function runTarget(name) {
+  const target = TARGETS[name];
+  const server = await startServer({ script: target.script, port: PORT, env: target.env, ready: target.ready });
+  const results = {};
+  try {
+    if (name !== 'floor') await warmUp();
+    for (const [scenario, spec] of Object.entries(SCENARIOS)) {
+      if (!spec.targets.includes(name) || (ONLY && !ONLY.includes(scenario))) continue;
+      const r = await cannon(spec.options());
+      results[scenario] = {
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        errors: r.errors + r.timeouts + r.non2xx,
+      };
+      console.log(`  ${name} ${scenario}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${results[scenario].errors} errors`);
+    }
+    if (name === 'ours' || name === 'reference') {
+      if (!ONLY || ONLY.includes('flood')) {
+        results.flood = await loginCosts(server);
+        console.log(`  ${name} flood: ${results.flood.accepted.cpuMicrosPerRequest.toFixed(0)} µs CPU per accepted cached login, ${results.flood.rejected.cpuMicrosPerRequest.toFixed(0)} µs per rejected`);
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  return results;
+}
+
+await ensureUsers();
+const runs = [];
+for (let run = 1; run <= RUNS; run++) {
+  console.log(`run ${run}/${RUNS} (${DURATION} s per scenario)`);
+  const results = {};
+  for (const name of Object.keys(TARGETS)) results[name] = await runTarget(name);
+  runs.push(results);
+}
+
+const med = (target, scenario, field) => {
+  const values = runs.map((r) => r[target]?.[scenario]?.[field]).filter((v) => v !== undefined);
+  return values.length ? median(values) : undefined;
+};
+const floorRps = med('floor', 'hello', 'rps');
+const rows = [];
+for (const [scenario, spec] of Object.entries(SCENARIOS)) {
+  for (const target of spec.targets) {
+    const rps = med(target, scenario, 'rps');
+    if (rps === undefined) continue;
+    rows.push({
+      scenario,
+      target,
+      'req/s': Math.round(rps),
+      'p50 ms': med(target, scenario, 'p50'),
+      'p99 ms': med(target, scenario, 'p99'),
+      errors: med(target, scenario, 'errors'),
+      '/ floor': floorRps ? (rps / floorRps).toFixed(2) : '',
+      '/ reference': target === 'reference' || !med('reference', scenario, 'rps') ? '' : (rps / med('reference', scenario, 'rps')).toFixed(2),
+      '/ naive': scenario === 'get1000' && target === 'ours' ? (rps / med('naive', 'get1000', 'rps')).toFixed(2) : '',
+    });
+  }
+}
+console.log(`\nmedians of ${RUNS} runs, ${DURATION} s each`);
+console.table(rows);
+const flood = ['ours', 'reference'].map((target) => ({
+  target,
+  'µs CPU / accepted cached login': median(runs.map((r) => r[target].flood?.accepted.cpuMicrosPerRequest ?? NaN)).toFixed(0),
+  'µs CPU / rejected login': median(runs.map((r) => r[target].flood?.rejected.cpuMicrosPerRequest ?? NaN)).toFixed(0),
+}));
+console.table(flood);
+
+await mkdir(`${ROOT}bench/results`, { recursive: true });
+const file = `${ROOT}bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+await writeFile(file, JSON.stringify({ node: process.version, duration: DURATION, runs: RUNS, rows, flood, raw: runs }, null, 2));
+console.log(`wrote ${file}`);
