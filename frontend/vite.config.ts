@@ -16,5 +16,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // The JSON report feeds the CI totals (scripts/test-totals.mjs).
+    reporters: ['default', 'json'],
+    outputFile: { json: '../test-results/vitest.json' },
   },
 });

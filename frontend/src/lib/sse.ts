@@ -89,13 +89,14 @@ export async function* readSseEvents(
   parser: SseParser,
   onActivity: () => void = () => undefined,
 ): AsyncGenerator<SseEvent> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
       onActivity();
-      yield* parser.feed(value);
+      yield* parser.feed(decoder.decode(value, { stream: true }));
     }
   } finally {
     // Closes the connection when the consumer stops early; harmless after the stream ended.

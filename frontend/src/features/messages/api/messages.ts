@@ -7,7 +7,11 @@ export function getLatestMessages(api: ApiClient, signal?: AbortSignal): Promise
   return api.get<MessagePage>('/api/messages', { limit: PAGE_SIZE }, signal);
 }
 
-export function getMessagesBefore(api: ApiClient, before: number, signal?: AbortSignal): Promise<MessagePage> {
+export function getMessagesBefore(
+  api: ApiClient,
+  before: number,
+  signal?: AbortSignal,
+): Promise<MessagePage> {
   return api.get<MessagePage>('/api/messages', { before, limit: PAGE_SIZE }, signal);
 }
 
