@@ -9,6 +9,8 @@ import { CommonModule } from './common/common.module.js';
 import { SecurityModule } from './common/security.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './common/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 
 /** The built React page (frontend/dist), served at `/` by the same process as the API. */
@@ -18,12 +20,14 @@ const PAGE_ROOT = fileURLToPath(new URL('../frontend/dist', import.meta.url));
   imports: [
     ConfigModule,
     CommonModule,
+    LoggingModule,
     ScheduleModule.forRoot(),
     ServeStaticModule.forRoot({ rootPath: PAGE_ROOT, exclude: ['/api/{*path}'] }),
     AuthModule,
     SecurityModule,
     MessagesModule,
     HealthModule,
+    MetricsModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { OverloadMonitor } from './common/overload.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { requireJson, requireJsonObject } from './common/require-json.middleware.js';
 import type { AppConfig } from './config/app.config.js';
 
@@ -47,6 +48,7 @@ function securityHeaders(config: AppConfig) {
  */
 export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   app.use(app.get(OverloadMonitor).middleware);
+  app.use(app.get(MetricsService).middleware);
   app.use(securityHeaders(config));
   if (config.corsOrigins.length > 0) {
     app.enableCors({

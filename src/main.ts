@@ -3,10 +3,14 @@ import { createServer, type Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { setupApp } from './app.setup.js';
+import { AuthService } from './auth/auth.service.js';
 import { HardenedExpressAdapter } from './common/hardened-express.adapter.js';
+import { Lifecycle } from './common/lifecycle.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
+import { MessageStreamService } from './messages/stream/message-stream.service.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -35,9 +39,9 @@ async function bootstrap(): Promise<void> {
       // Held back until start-up succeeds, so a bad setting is reported in one line rather than with Nest's stack trace.
       bufferLogs: true,
       autoFlushLogs: false,
-      logger: ['fatal', 'error', 'warn', 'log'],
     },
   );
+  app.useLogger(app.get(PinoLogger));
   app.flushLogs();
   setupApp(app, config);
   await app.listen(config.port, config.host);
@@ -53,6 +57,7 @@ async function bootstrap(): Promise<void> {
 
   const shutdown = (signal: NodeJS.Signals) => {
     logger.log(`${signal}: shutting down (a second signal exits at once)`);
+    app.get(Lifecycle).beginDraining();
     process.once(signal, () => process.exit(1));
     setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
     redirect?.close();
@@ -66,6 +71,20 @@ async function bootstrap(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  process.on('SIGHUP', () => void reloadUsers(app));
+}
+
+/** SIGHUP: read the user file again; removed users lose their open streams and cached credentials. */
+async function reloadUsers(app: NestExpressApplication): Promise<void> {
+  try {
+    const removed = await app.get(AuthService).reloadUsers();
+    app.get(MessageStreamService).endStreamsOf(removed);
+    logger.log(`SIGHUP: user file reloaded${removed.length ? `; removed ${removed.join(', ')}` : ''}`);
+  } catch (error) {
+    logger.error(
+      `SIGHUP: user file not reloaded, keeping the users loaded before: ${(error as Error).message}`,
+    );
+  }
 }
 
 bootstrap().catch((error: unknown) => {

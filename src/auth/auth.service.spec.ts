@@ -259,10 +259,10 @@ describe('AuthService', () => {
       expect(compare).toHaveBeenCalledTimes(1);
     });
 
-    it('runs bcrypt again after forgetVerified', async () => {
+    it('runs bcrypt again after the user file is reloaded', async () => {
       const { auth, login, compare } = await setup();
       await login('alice', PASSWORDS.alice);
-      auth.forgetVerified();
+      expect(await auth.reloadUsers()).toEqual([]);
       await login('alice', PASSWORDS.alice);
       expect(compare).toHaveBeenCalledTimes(2);
     });

@@ -29,9 +29,15 @@ export class AuthService implements OnModuleInit {
     this.dummyHash = await bcrypt.hash('not a password', Math.max(MIN_BCRYPT_COST, ...costs));
   }
 
-  /** Forgets verified credentials, e.g. after the user file changed. */
-  forgetVerified(): void {
+  /**
+   * Reads the user file again (an invalid file throws and changes nothing) and forgets every verified credential.
+   * Returns the usernames that are gone.
+   */
+  async reloadUsers(): Promise<string[]> {
+    const before = this.users.list().map((u) => u.username);
+    await this.users.load();
     this.cache.clear();
+    return before.filter((username) => !this.users.find(username));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { DomainError, type DomainErrorCode } from './domain-error.js';
 
 interface HttpError {
@@ -63,11 +64,15 @@ function toHttpError(exception: unknown): HttpError {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger(AllExceptionsFilter.name);
 
+  constructor(private readonly metrics: MetricsService) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const request = ctx.getRequest<Request>();
     const response = ctx.getResponse<Response>();
     const { status, message, retryAfterMs } = toHttpError(exception);
+    if (status === 401) this.metrics.authFailures.inc();
+    if (status === 429) this.metrics.rateLimited.inc();
 
     if (status >= 500) {
       this.logger.error(

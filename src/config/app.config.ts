@@ -12,6 +12,8 @@ export function toAppConfig(env: EnvironmentVariables) {
     host: env.HOST,
     usersFile: env.USERS_FILE,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
+    metrics: env.METRICS_PORT > 0 ? { port: env.METRICS_PORT, host: env.METRICS_HOST } : null,
     messages: {
       maxMessages: env.MAX_MESSAGES,
       ttlMs: env.MESSAGE_TTL_SECONDS * 1000,

@@ -43,6 +43,9 @@ export class EnvironmentVariables {
   @ToInt() @Max(65535) @Min(0) @IsInt() HTTP_REDIRECT_PORT = 0;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'verbose']) LOG_LEVEL = 'info';
+  @IsIn(['json', 'pretty']) LOG_FORMAT = 'json';
+  @ToInt() @Max(65535) @Min(0) @IsInt() METRICS_PORT = 0;
+  @MinLength(1) @IsString() METRICS_HOST = '127.0.0.1';
 
   @MinLength(1) @IsString() @IsOptional() TLS_CERT_FILE?: string;
   @MinLength(1) @IsString() @IsOptional() TLS_KEY_FILE?: string;

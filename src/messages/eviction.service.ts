@@ -7,6 +7,8 @@ import { MessagesService } from './messages.service.js';
 @Injectable()
 export class EvictionService implements OnApplicationBootstrap {
   private readonly logger = new Logger(EvictionService.name);
+  /** Messages freed since start. */
+  totalEvicted = 0;
 
   constructor(
     @Inject(appConfig.KEY) private readonly config: AppConfig,
@@ -22,6 +24,7 @@ export class EvictionService implements OnApplicationBootstrap {
   async run(): Promise<number> {
     try {
       const count = await this.messages.evictExpired();
+      this.totalEvicted += count;
       this.logger.debug(`evicted ${count} expired messages`);
       return count;
     } catch (error) {

@@ -22,6 +22,6 @@ import { MessageStore } from './store/message-store.js';
     MessageStreamService,
     EvictionService,
   ],
-  exports: [MessagesService, MessageHub],
+  exports: [MessagesService, MessageHub, MessageStreamService, EvictionService],
 })
 export class MessagesModule {}

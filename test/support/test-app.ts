@@ -43,7 +43,9 @@ export class FakeClock extends Clock {
 export async function createTestApp(
   options: { env?: Record<string, string>; clock?: Clock } = {},
 ): Promise<NestExpressApplication> {
-  const config = toAppConfig(validateEnvironment({ USERS_FILE: TEST_USERS_FILE, ...options.env }));
+  const config = toAppConfig(
+    validateEnvironment({ USERS_FILE: TEST_USERS_FILE, LOG_LEVEL: 'fatal', ...options.env }),
+  );
   let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(appConfig.KEY)
     .useValue(config);

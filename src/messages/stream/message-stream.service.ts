@@ -81,6 +81,12 @@ export class MessageStreamService implements OnModuleInit, OnModuleDestroy, Befo
     }
   }
 
+  /** Ends the streams of these users (e.g. removed from the user file). */
+  endStreamsOf(usernames: string[]): void {
+    const gone = new Set(usernames);
+    for (const connection of this.connections) if (gone.has(connection.user)) connection.end();
+  }
+
   beforeApplicationShutdown(): void {
     for (const connection of this.connections) connection.end();
   }

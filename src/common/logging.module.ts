@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { appConfig, type AppConfig } from '../config/app.config.js';
+import { routeOf, userOf } from './request-info.js';
+
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/** A request id from a trusted-looking X-Request-Id, or a new one; echoed in the response. */
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/** Adds who made the request and which route answered it, known only once the request is done. */
+function withUserAndRoute(req: IncomingMessage, _res: ServerResponse, line: Record<string, unknown>) {
+  return { ...line, user: userOf(req), route: routeOf(req) };
+}
+
+/**
+ * Structured logs (nestjs-pino): one JSON line per request with its id, user, method, route, status and latency,
+ * and Nest's own logs in the same stream. Headers are never logged, so neither are credentials.
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel === 'verbose' ? 'trace' : config.logLevel,
+          transport:
+            config.logFormat === 'pretty'
+              ? { target: 'pino-pretty', options: { singleLine: true } }
+              : undefined,
+          genReqId: requestId,
+          quietReqLogger: true,
+          autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
+          customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+            error || res.statusCode >= 500 ? 'error' : 'info',
+          customSuccessObject: withUserAndRoute,
+          customErrorObject: (
+            req: IncomingMessage,
+            res: ServerResponse,
+            _error: Error,
+            line: Record<string, unknown>,
+          ) => withUserAndRoute(req, res, line),
+          serializers: {
+            req: (req: { id: string; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              url: req.url,
+            }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          },
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}
