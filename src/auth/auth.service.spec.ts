@@ -268,3 +268,32 @@ describe('AuthService', () => {
     });
   });
 });
+
+describe("AuthService.fromCache (the guard's fast path)", () => {
+  it('knows nothing of a header that was never verified', async () => {
+    const { auth } = await setup();
+    expect(auth.fromCache(basic(`alice:${PASSWORDS.alice}`), '192.0.2.1')).toBeUndefined();
+    expect(auth.fromCache(undefined, '192.0.2.1')).toBeUndefined();
+  });
+
+  it('answers a verified header with its user, without bcrypt, until the cache TTL passes', async () => {
+    const { auth, clock, compare, login } = await setup();
+    await login('alice', PASSWORDS.alice);
+    expect(auth.fromCache(basic(`alice:${PASSWORDS.alice}`), '192.0.2.9')).toEqual({
+      username: 'alice',
+      displayName: 'Alice Liddell',
+    });
+    expect(compare).toHaveBeenCalledTimes(1);
+    clock.advance(CACHE_TTL_MS + 1);
+    expect(auth.fromCache(basic(`alice:${PASSWORDS.alice}`), '192.0.2.9')).toBeUndefined();
+  });
+
+  it('refuses a verified header with rate_limited while its address is locked out', async () => {
+    const { auth, login } = await setup();
+    await login('alice', PASSWORDS.alice, '192.0.2.7');
+    for (let i = 0; i < MAX_FAILURES; i++) await catchError(login(`nobody${i}`, 'guess', '192.0.2.7'));
+    expect(() => auth.fromCache(basic(`alice:${PASSWORDS.alice}`), '192.0.2.7')).toThrow(
+      expect.objectContaining({ code: 'rate_limited' }),
+    );
+  });
+});

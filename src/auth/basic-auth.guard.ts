@@ -1,13 +1,18 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
 import { DomainError } from '../common/domain-error.js';
+import { AuthService } from './auth.service.js';
 import { IS_PUBLIC } from './public.decorator.js';
 
 /** The global guard: every route needs Basic auth unless it is marked `@Public()`. */
 @Injectable()
 export class BasicAuthGuard extends AuthGuard('basic') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {
     super();
   }
 
@@ -16,7 +21,15 @@ export class BasicAuthGuard extends AuthGuard('basic') {
       context.getHandler(),
       context.getClass(),
     ]);
-    return isPublic ? true : super.canActivate(context);
+    if (isPublic) return true;
+    // Recently verified credentials skip passport's per-request machinery; anything else goes through it.
+    const req = context.switchToHttp().getRequest<Request>();
+    const user = this.auth.fromCache(req.headers.authorization, req.ip ?? '');
+    if (user) {
+      req.user = user;
+      return true;
+    }
+    return super.canActivate(context);
   }
 
   override handleRequest<TUser>(err: unknown, user: TUser | false): TUser {

@@ -15,9 +15,14 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-/** Adds who made the request and which route answered it, known only once the request is done. */
+/** Adds who made the request, from where (after TRUST_PROXY), and which route answered it. */
 function withUserAndRoute(req: IncomingMessage, _res: ServerResponse, line: Record<string, unknown>) {
-  return { ...line, user: userOf(req), route: routeOf(req) };
+  return {
+    ...line,
+    user: userOf(req),
+    route: routeOf(req),
+    address: (req as IncomingMessage & { ip?: string }).ip,
+  };
 }
 
 /**
