@@ -198,7 +198,11 @@ const runs = [];
 for (let run = 1; run <= RUNS; run++) {
   console.log(`run ${run}/${RUNS} (${DURATION} s per scenario)`);
   const results = {};
-  for (const name of Object.keys(TARGETS)) results[name] = await runTarget(name);
+  for (const name of Object.keys(TARGETS)) {
+    const wanted = Object.entries(SCENARIOS).some(([s, spec]) => spec.targets.includes(name) && (!ONLY || ONLY.includes(s)));
+    const floodWanted = (name === 'ours' || name === 'reference') && (!ONLY || ONLY.includes('flood'));
+    if (wanted || floodWanted) results[name] = await runTarget(name);
+  }
   runs.push(results);
 }
 
@@ -227,7 +231,7 @@ for (const [scenario, spec] of Object.entries(SCENARIOS)) {
 }
 console.log(`\nmedians of ${RUNS} runs, ${DURATION} s each`);
 console.table(rows);
-const flood = ['ours', 'reference'].map((target) => ({
+const flood = ['ours', 'reference'].filter((t) => runs[0][t]?.flood).map((target) => ({
   target,
   'µs CPU / accepted cached login': median(runs.map((r) => r[target].flood?.accepted.cpuMicrosPerRequest ?? NaN)).toFixed(0),
   'µs CPU / rejected login': median(runs.map((r) => r[target].flood?.rejected.cpuMicrosPerRequest ?? NaN)).toFixed(0),
