@@ -11,8 +11,8 @@ export const BOB = basic('bob', 'bob-password');
 
 const hasTaskset = existsSync('/usr/bin/taskset');
 
-/** Runs `node <script>` pinned to `core` (when taskset exists); resolves once `ready` matches its output. */
-export async function startServer({ script = `${ROOT}dist/main.js`, port, env = {}, core = 0, ready = /listening/, nodeArgs = [] }) {
+/** Runs `node <script>` pinned to `core` (when taskset exists); resolves once `readyPath` answers 200. */
+export async function startServer({ script = `${ROOT}dist/main.js`, port, env = {}, core = 0, readyPath = '/api/health', nodeArgs = [] }) {
   const args = [...nodeArgs, script];
   const child = hasTaskset
     ? spawn('taskset', ['-c', String(core), process.execPath, ...args], {
@@ -23,10 +23,14 @@ export async function startServer({ script = `${ROOT}dist/main.js`, port, env = 
         env: { ...process.env, PORT: String(port), USERS_FILE: BENCH_USERS_FILE, LOG_LEVEL: 'warn', ...env },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
-  await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    child.stdout.on('data', (d) => ready.test(String(d)) && resolve());
-  });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (;;) {
+    if (exited) throw new Error(`${script} exited before it was ready`);
+    const ok = await fetch(`http://127.0.0.1:${port}${readyPath}`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await sleep(100);
+  }
   if (process.env.BENCH_SERVER_OUTPUT) child.stdout.pipe(process.stdout);
   else child.stdout.resume();
   return {

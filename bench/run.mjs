@@ -52,13 +52,12 @@ const OURS_ENV = {
 };
 const TARGETS = {
   ours: { script: `${ROOT}dist/main.js`, env: OURS_ENV },
-  reference: { script: `${ROOT}bench/reference/server.mjs`, env: { USERS_FILE }, ready: /reference listening/ },
+  reference: { script: `${ROOT}bench/reference/server.mjs`, env: { USERS_FILE } },
   naive: {
     script: `${ROOT}bench/reference/server.mjs`,
     env: { USERS_FILE, REFERENCE_NAIVE: '1' },
-    ready: /reference listening/,
   },
-  floor: { script: `${ROOT}bench/floor.mjs`, env: {}, ready: /floor listening/ },
+  floor: { script: `${ROOT}bench/floor.mjs`, env: {}, readyPath: '/hello' },
 };
 
 const json = { 'Content-Type': 'application/json' };
@@ -166,7 +165,7 @@ async function warmUp() {
 
 async function runTarget(name) {
   const target = TARGETS[name];
-  const server = await startServer({ script: target.script, port: PORT, env: target.env, ready: target.ready });
+  const server = await startServer({ script: target.script, port: PORT, env: target.env, readyPath: target.readyPath });
   const results = {};
   try {
     if (name !== 'floor') await warmUp();

@@ -6,8 +6,17 @@ import { parseArgs } from 'node:util';
 import { ALICE, BOB, ROOT, median, percentile, pinSelf, sleep, startServer } from './lib.mjs';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '1000,10000' }, runs: { type: 'string', default: '3' } },
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    runs: { type: 'string', default: '3' },
+    targets: { type: 'string', default: 'ours,reference' },
+  },
 });
+const TARGETS = {
+  ours: { script: `${ROOT}dist/main.js` },
+  reference: { script: `${ROOT}bench/reference/server.mjs` },
+};
+const targets = values.targets.split(',');
 const sizes = values.sizes.split(',').map(Number);
 const runs = Number(values.runs);
 const MESSAGES = 20;
@@ -43,10 +52,18 @@ function openStream(latencies, sentAt) {
   });
 }
 
-async function run(size) {
+async function run(target, size) {
   const server = await startServer({
+    script: TARGETS[target].script,
     port: PORT,
-    env: { MAX_STREAMS_PER_USER: String(size + 10), SEND_RATE_PER_SECOND: '1000', SEND_BURST: '1000' },
+    env: {
+      MAX_STREAMS_PER_USER: String(size + 10),
+      MAX_CONNECTIONS_PER_ADDRESS: String(size + 100),
+      SEND_RATE_PER_SECOND: '1000',
+      SEND_BURST: '1000',
+      RATE_LIMIT_PER_USER_PER_MINUTE: '100000',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
+    },
   });
   try {
     // Warm up: verify both users' credentials once, so bcrypt is not measured.
@@ -93,18 +110,19 @@ async function run(size) {
 }
 
 const results = [];
-for (const size of sizes) {
+for (const size of sizes) for (const target of targets) {
   const samples = [];
   for (let r = 0; r < runs; r++) {
-    const sample = await run(size);
+    const sample = await run(target, size);
     console.log(
-      `streams=${size} run=${r + 1}: p50 ${sample.p50Ms.toFixed(1)} ms, p99 ${sample.p99Ms.toFixed(1)} ms, ` +
+      `${target} streams=${size} run=${r + 1}: p50 ${sample.p50Ms.toFixed(1)} ms, p99 ${sample.p99Ms.toFixed(1)} ms, ` +
         `max ${sample.maxMs.toFixed(1)} ms, ${sample.rssPerStreamKB.toFixed(1)} KB RSS/stream, ` +
         `${sample.delivered}/${sample.expected} delivered`,
     );
     samples.push(sample);
   }
   results.push({
+    target,
     streams: size,
     runs,
     p50Ms: median(samples.map((s) => s.p50Ms)),
@@ -119,12 +137,14 @@ for (const size of sizes) {
 console.log('\nmedians of %d runs', runs);
 console.table(
   results.map((r) => ({
+    target: r.target,
     streams: r.streams,
     'p50 ms': r.p50Ms.toFixed(1),
     'p99 ms': r.p99Ms.toFixed(1),
     'max ms': r.maxMs.toFixed(1),
     'KB RSS/stream': r.rssPerStreamKB.toFixed(1),
     'all delivered': r.allDelivered,
+    'p99 / reference': r.target === 'reference' ? '' : (r.p99Ms / results.find((x) => x.target === 'reference' && x.streams === r.streams)?.p99Ms).toFixed(2),
   })),
 );
 await mkdir(`${ROOT}bench/results`, { recursive: true });

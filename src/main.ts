@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -7,7 +7,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { setupApp } from './app.setup.js';
 import { AuthService } from './auth/auth.service.js';
-import { HardenedExpressAdapter } from './common/hardened-express.adapter.js';
+import { createLimitedServer, HardenedExpressAdapter } from './common/hardened-express.adapter.js';
 import { Lifecycle } from './common/lifecycle.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
 import { MessageStreamService } from './messages/stream/message-stream.service.js';
@@ -20,7 +20,7 @@ const logger = new Logger('Bootstrap');
 
 /** Answers plain HTTP with a permanent redirect to the HTTPS port. */
 function startRedirectListener(config: AppConfig): Server {
-  return createServer((req, res) => {
+  return createLimitedServer(config.server, (req, res) => {
     const host = (req.headers.host ?? config.host).replace(/:\d+$/, '');
     res
       .writeHead(301, { Location: `https://${host}:${config.port}${req.url ?? '/'}`, Connection: 'close' })

@@ -62,14 +62,20 @@ export class AuthService implements OnModuleInit {
     const record = this.users.find(username);
     if (record && this.cache.get(key) === username) return { username, displayName: record.displayName };
 
+    // A new guess counts as a failure before bcrypt runs, so that guesses sent in parallel cannot outrun the limit,
+    // and is forgiven if it succeeds. A request that joins a check already running for the same header is the same
+    // guess: it counts only if that check fails.
+    const joining = this.cache.isVerifying(key);
+    if (!joining) this.limiter.recordFailure(username, address);
     const ok = await this.cache.verify(key, username, async () => {
       const matches = await bcrypt.compare(password, record?.passwordHash ?? this.dummyHash);
       return matches && record !== undefined;
     });
     if (!ok || !record) {
-      this.limiter.recordFailure(username, address);
+      if (joining) this.limiter.recordFailure(username, address);
       throw new DomainError('unauthenticated', 'Invalid username or password');
     }
+    if (!joining) this.limiter.forgive(username, address);
     return { username, displayName: record.displayName };
   }
 }

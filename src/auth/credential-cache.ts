@@ -26,6 +26,11 @@ export class CredentialCache {
     return this.verified.get(key);
   }
 
+  /** Whether a verification of this key is under way. */
+  isVerifying(key: string): boolean {
+    return this.pending.has(key);
+  }
+
   /** Runs `verify` for this key unless a run is already under way, whose result is then shared. */
   async verify(key: string, username: string, verify: () => Promise<boolean>): Promise<boolean> {
     let run = this.pending.get(key);

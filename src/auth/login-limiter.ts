@@ -28,4 +28,10 @@ export class LoginLimiter {
     this.failures.record(`user:${username}`);
     this.failures.record(`addr:${address}`);
   }
+
+  /** Takes back a failure recorded for an attempt that succeeded. */
+  forgive(username: string, address: string): void {
+    this.failures.release(`user:${username}`);
+    this.failures.release(`addr:${address}`);
+  }
 }

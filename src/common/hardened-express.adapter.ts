@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server, type ServerOptions } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type RequestListener,
+  type Server,
+  type ServerOptions,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -20,24 +25,46 @@ export class HardenedExpressAdapter extends ExpressAdapter {
 
   override initHttpServer(): void {
     const { server: limits, tls } = this.config;
-    const options: ServerOptions = {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      maxHeaderSize: MAX_HEADER_BYTES,
-      connectionsCheckingInterval: 1000,
-    };
-    const app = this.getInstance<(req: unknown, res: unknown) => void>();
-    const server = tls
-      ? createHttpsServer(
-          { ...options, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
-          app,
+    const app = this.getInstance<RequestListener>();
+    this.httpServer = tls
+      ? limited(
+          createHttpsServer(
+            {
+              ...serverOptions(limits),
+              // A connection that never finishes the TLS handshake is closed as soon as a slow header would be.
+              handshakeTimeout: limits.headersTimeoutMs,
+              cert: readFileSync(tls.certFile),
+              key: readFileSync(tls.keyFile),
+            },
+            app,
+          ),
+          limits,
         )
-      : createHttpServer(options, app);
-    server.maxConnections = limits.maxConnections;
-    capConnectionsPerAddress(server, limits.maxConnectionsPerAddress);
-    this.httpServer = server;
+      : createLimitedServer(limits, app);
   }
+}
+
+type Limits = AppConfig['server'];
+
+function serverOptions(limits: Limits): ServerOptions {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    maxHeaderSize: MAX_HEADER_BYTES,
+    connectionsCheckingInterval: 1000,
+  };
+}
+
+/** A plain HTTP server with the same limits (also used for the HTTP→HTTPS redirect listener). */
+export function createLimitedServer(limits: Limits, listener: RequestListener): Server {
+  return limited(createHttpServer(serverOptions(limits), listener), limits);
+}
+
+function limited<T extends Server>(server: T, limits: Limits): T {
+  server.maxConnections = limits.maxConnections;
+  capConnectionsPerAddress(server, limits.maxConnectionsPerAddress);
+  return server;
 }
 
 /** Closes a new connection at once when its address already holds `max` open ones. */

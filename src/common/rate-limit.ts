@@ -56,6 +56,12 @@ export class WindowCounters {
     return window && window.count >= this.max ? window.endsAt - this.clock.now() : 0;
   }
 
+  /** Takes back one recorded event (e.g. an attempt that turned out to succeed). */
+  release(key: string): void {
+    const window = this.current(key);
+    if (window && window.count > 0) window.count -= 1;
+  }
+
   record(key: string): void {
     const window = this.current(key) ?? { count: 0, endsAt: this.clock.now() + this.windowMs };
     window.count += 1;
