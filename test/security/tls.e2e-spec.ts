@@ -116,12 +116,9 @@ describe('attack: impersonating the server (TLS_CERT_FILE, TLS_KEY_FILE, HTTP_RE
   // `handshakeTimeout` (src/common/hardened-express.adapter.ts), so Node's default of 120 s applies: a client
   // that connects and never sends a ClientHello holds its socket 120 s instead of HEADERS_TIMEOUT_SECONDS.
   // Fix: pass `handshakeTimeout: limits.headersTimeoutMs` to createHttpsServer.
-  it(
-    'closes a connection that never starts the TLS handshake after the headers timeout',
-    async () => {
-      expect(await idleCloseMs(server.port)).toBeLessThan(4500);
-    },
-  );
+  it('closes a connection that never starts the TLS handshake after the headers timeout', async () => {
+    expect(await idleCloseMs(server.port)).toBeLessThan(4500);
+  });
 
   // BROKEN: the HTTP_REDIRECT_PORT listener (startRedirectListener in src/main.ts) is a plain createServer()
   // with Node's defaults: none of the hardened limits apply (headers timeout 60 s, checked every 30 s, no
