@@ -1,25 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import bcrypt from 'bcrypt';
-import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { toAppConfig } from '../config/app.config.js';
 import { validateEnvironment } from '../config/env.schema.js';
 import { AuthService } from './auth.service.js';
 import { LoginLimiter } from './login-limiter.js';
 import { UsersRepository } from './users.repository.js';
-
-class FakeClock extends Clock {
-  constructor(private time: number) {
-    super();
-  }
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
+import { FakeClock } from '../../test/support/fake-clock.js';
 
 const USERS_FILE = fileURLToPath(new URL('../../test/fixtures/users.json', import.meta.url));
 const T0 = Date.parse('2026-11-27T10:00:00.000Z');

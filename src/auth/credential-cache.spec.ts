@@ -1,18 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { Clock } from '../common/clock.js';
 import { CredentialCache } from './credential-cache.js';
-
-class FakeClock extends Clock {
-  constructor(private time: number) {
-    super();
-  }
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
+import { FakeClock } from '../../test/support/fake-clock.js';
 
 const T0 = Date.parse('2026-11-27T10:00:00.000Z');
 const TTL = 300_000;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { toAppConfig } from '../config/app.config.js';
 import { validateEnvironment } from '../config/env.schema.js';
@@ -7,21 +6,7 @@ import type { Message } from './message.js';
 import { InProcessMessageHub } from './message-hub.js';
 import { MessagesService } from './messages.service.js';
 import { MemoryMessageStore } from './store/memory-message.store.js';
-
-class FakeClock extends Clock {
-  constructor(private time: number) {
-    super();
-  }
-  now(): number {
-    return this.time;
-  }
-  set(time: number): void {
-    this.time = time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
+import { FakeClock } from '../../test/support/fake-clock.js';
 
 const T0 = Date.parse('2026-11-27T10:00:00.000Z');
 const TTL_SECONDS = 60;

@@ -6,6 +6,8 @@ import { Clock } from '../../src/common/clock.js';
 import { appConfig, toAppConfig } from '../../src/config/app.config.js';
 import { validateEnvironment } from '../../src/config/env.schema.js';
 
+export { FakeClock } from './fake-clock.js';
+
 export const TEST_USERS_FILE = new URL('../fixtures/users.json', import.meta.url).pathname;
 
 /** The passwords of test/fixtures/users.json (bcrypt cost 10, to keep the tests quick). */
@@ -23,21 +25,6 @@ export const basic = (username: string, password: string) =>
   `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
 
 export const authOf = (user: TestUser) => basic(user, PASSWORDS[user]);
-
-/** A clock the test moves by hand. */
-export class FakeClock extends Clock {
-  constructor(public time = Date.parse('2026-11-27T10:00:00.000Z')) {
-    super();
-  }
-
-  now(): number {
-    return this.time;
-  }
-
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
 
 /** The real AppModule with only the configuration (from `env`, as the process would get it) and the clock replaced. */
 export async function createTestApp(
