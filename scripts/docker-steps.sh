@@ -173,7 +173,7 @@ cp -R "$CONTEXT/dist" "$APP/dist"
 mkdir -p "$APP/deploy" "$APP/frontend"
 cp "$CONTEXT/deploy/healthcheck.mjs" "$APP/deploy/"
 [[ $PAGE == 0 ]] || cp -R "$CONTEXT/frontend/dist" "$APP/frontend/dist"
-for dev in @nestjs/cli typescript-eslint jest pino-pretty react; do
+for dev in @nestjs/cli typescript-eslint jest react; do
   [[ ! -e "node_modules/$dev" ]] || fail "node_modules/$dev is in the production install"
 done
 pass "production install: $(ls node_modules | wc -l) top-level packages, $(du -sh node_modules | cut -f1), no dev or page packages"
