@@ -118,16 +118,6 @@ describe('live delivery (API.md GET /api/stream, GET /api/messages with wait)', 
       expect(ids(exact.messages)).toEqual(ids([...sent.slice(6), live]));
     });
 
-    it('sends reset when resuming from an id of a previous process whose messages were in memory', async () => {
-      await start();
-      const before = await send('alice', 'held by the old process');
-      await app.close();
-      await start();
-      const client = await stream('bob', { 'Last-Event-ID': String(before.id) });
-      await client.until((c) => c.events.length >= 1);
-      expect(client.events[0]).toEqual({ event: 'reset', data: '{"oldestId":null}' });
-    });
-
     it('sends reset with oldestId null when nothing is retained any more', async () => {
       const clock = new FakeClock();
       await start({ clock, env: { MESSAGE_TTL_SECONDS: '60' } });

@@ -39,12 +39,6 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
   private readonly ttlMs: number;
   private lastId = 0;
   private lastCreatedAt = 0;
-  /**
-   * Ids the store knew at start reach up to `storedUpTo`; this process assigns ids from `firstOwnId`. An id in
-   * between belonged to a previous process whose messages the store never held (memory mode): they are gone.
-   */
-  private storedUpTo = 0;
-  private firstOwnId = 0;
 
   constructor(
     @Inject(appConfig.KEY) config: AppConfig,
@@ -59,8 +53,6 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
   async onModuleInit(): Promise<void> {
     const [lastId, newest] = await Promise.all([this.store.lastId(), this.store.latest(1, 0)]);
     this.lastId = lastId;
-    this.storedUpTo = lastId;
-    this.firstOwnId = Math.max(lastId + 1, this.clock.now() * 1000);
     this.lastCreatedAt = newest.messages.length > 0 ? Date.parse(newest.messages[0].createdAt) : 0;
   }
 
@@ -138,8 +130,7 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
       this.store.lastGoneId(notBefore),
       this.store.bounds(notBefore),
     ]);
-    const fromLostProcess = lastSeenId > this.storedUpTo && lastSeenId < this.firstOwnId;
-    return { missed: lastGone > lastSeenId || fromLostProcess, oldestId };
+    return { missed: lastGone > lastSeenId, oldestId };
   }
 
   beforeApplicationShutdown(): void {
