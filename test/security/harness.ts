@@ -4,6 +4,13 @@ import { Agent, type IncomingHttpHeaders, request as httpRequest, type RequestOp
 import { request as httpsRequest } from 'node:https';
 import { connect, createServer, type Socket } from 'node:net';
 import { DIST, type Exit, exited } from '../support/process.js';
+import {
+  authOf,
+  basic,
+  PASSWORDS,
+  TEST_USERS_FILE as USERS_FILE,
+  type TestUser as User,
+} from '../support/test-app.js';
 
 /**
  * The attack suite's harness: the real built server (dist/main.js) in a child process on a free loopback port,
@@ -11,22 +18,9 @@ import { DIST, type Exit, exited } from '../support/process.js';
  * tests of one server do not share the per-address limits.
  */
 
-export const USERS_FILE = new URL('../fixtures/users.json', import.meta.url).pathname;
-
-/** The passwords of test/fixtures/users.json (bcrypt cost 10). */
-export const PASSWORDS = {
-  alice: 'alice-password',
-  bob: 'bob-password',
-  carol: 'carol-password',
-  dave: 'pa:ss:word',
-  zoe: 'pässwörd-密码-🔑',
-} as const;
-export type User = keyof typeof PASSWORDS;
+export { authOf, basic, PASSWORDS, USERS_FILE };
+export type { User };
 export const USERS = Object.keys(PASSWORDS) as User[];
-
-export const basic = (username: string, password: string) =>
-  `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
-export const authOf = (user: User) => basic(user, PASSWORDS[user]);
 
 let lastAddress = 1;
 /** A loopback source address no other test of this file has used: a fresh client for the per-address limits. */
