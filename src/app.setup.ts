@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { REQUEST_LOGGER } from './common/logging.module.js';
 import { OverloadMonitor } from './common/overload.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { requireJson, requireJsonObject } from './common/require-json.middleware.js';
@@ -42,11 +43,12 @@ function securityHeaders(config: AppConfig) {
 }
 
 /**
- * What an app needs beyond its modules: load shedding, security headers, CORS (off unless CORS_ORIGINS), the
+ * What an app needs beyond its modules: request logs, load shedding, security headers, CORS (off unless CORS_ORIGINS), the
  * `/api` prefix, body parsing with its limits, Express settings and the OpenAPI document. The app must be created
  * with `{ bodyParser: false }`. Shared by main.ts and the e2e tests.
  */
 export function setupApp(app: NestExpressApplication, config: AppConfig): void {
+  app.use(app.get(REQUEST_LOGGER));
   app.use(app.get(OverloadMonitor).middleware);
   app.use(app.get(MetricsService).middleware);
   app.use(securityHeaders(config));

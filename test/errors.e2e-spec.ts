@@ -82,7 +82,7 @@ describe('errors (API.md Conventions: Errors)', () => {
         throw new Error('connection to db-internal.example:5432 refused');
       }
     }
-    const config = toAppConfig(validateEnvironment({ USERS_FILE: TEST_USERS_FILE }));
+    const config = toAppConfig(validateEnvironment({ USERS_FILE: TEST_USERS_FILE, LOG_LEVEL: 'fatal' }));
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
       .overrideProvider(appConfig.KEY)
       .useValue(config)
