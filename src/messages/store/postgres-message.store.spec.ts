@@ -1,0 +1,212 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import type { Message } from '../message.js';
+import { describeMessageStore } from './message-store.contract.js';
+import { PostgresMessageStore } from './postgres-message.store.js';
+
+/** The local PostgreSQL that CI starts; an unreachable server fails this file rather than skipping it. */
+const BASE_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+// Every store lives in a schema of its own, made and dropped here; the store reaches it through the connection's
+// search_path, which the URL's `options` parameter sets at connection start for every connection of the pool.
+const admin = new pg.Client({ connectionString: BASE_URL, connectionTimeoutMillis: 5000 });
+// pg queues queries on a client that never connected and leaves them pending; awaiting this first makes every test
+// fail at once with the connection error instead of at its timeout.
+let adminConnected: Promise<unknown> | undefined;
+const connectAdmin = () => (adminConnected ??= admin.connect());
+const adminQuery = async <T extends pg.QueryResultRow>(sql: string): Promise<T[]> => {
+  await connectAdmin();
+  return (await admin.query<T>(sql)).rows;
+};
+const schemas: string[] = [];
+const stores: PostgresMessageStore[] = [];
+
+beforeAll(connectAdmin);
+afterAll(async () => {
+  await Promise.all(stores.map((store) => store.close()));
+  const connected = await connectAdmin().then(
+    () => true,
+    () => false,
+  );
+  if (!connected) return;
+  for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+});
+
+async function newSchema(): Promise<string> {
+  const schema = `chat_test_${process.pid}_${schemas.length + 1}`;
+  schemas.push(schema);
+  // A schema left by an earlier run that died under the same pid would otherwise make this one fail.
+  await adminQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await adminQuery(`CREATE SCHEMA ${schema}`);
+  return schema;
+}
+
+const urlFor = (schema: string) =>
+  `${BASE_URL}${BASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+
+/** Opens a store in `schema`; a small pool, because the contract keeps all its stores open until the end. */
+async function open(schema: string, maxMessages = 100): Promise<PostgresMessageStore> {
+  const store = await PostgresMessageStore.open({ url: urlFor(schema), maxMessages, poolSize: 2 });
+  stores.push(store);
+  return store;
+}
+
+describeMessageStore('PostgresMessageStore', async (maxMessages) => open(await newSchema(), maxMessages));
+
+describe('PostgresMessageStore in a database', () => {
+  const T0 = Date.parse('2026-11-27T10:00:00.000Z');
+  const message = (id: number, clientMsgId?: string): Message => ({
+    id,
+    user: 'alice',
+    text: `message ${id}`,
+    createdAt: new Date(T0 + id).toISOString(),
+    ...(clientMsgId && { clientMsgId }),
+  });
+  const ids = (messages: Message[]) => messages.map((m) => m.id);
+  const query = async <T extends pg.QueryResultRow>(schema: string, sql: string): Promise<T[]> => {
+    await adminQuery(`SET search_path TO ${schema}`);
+    return adminQuery<T>(sql);
+  };
+  afterEach(async () => {
+    await adminQuery('RESET search_path');
+  });
+
+  it('keeps messages, ids, gone ids and clientMsgIds across a reopen', async () => {
+    const schema = await newSchema();
+    const first = await open(schema, 3);
+    for (let id = 1; id <= 4; id++) await first.append(message(id, `c${id}`), 0);
+    await first.close();
+
+    const second = await open(schema, 3);
+    expect(ids((await second.latest(10, 0)).messages)).toEqual([2, 3, 4]);
+    expect(await second.lastId()).toBe(4);
+    expect(await second.lastGoneId(0)).toBe(1);
+    expect(await second.append(message(9, 'c4'), 0)).toEqual({ message: message(4, 'c4'), created: false });
+    await expect(second.append(message(4), 0)).rejects.toThrow('out of order');
+  });
+
+  it('applies its migrations once, even when several instances start at once', async () => {
+    const schema = await newSchema();
+    await Promise.all([open(schema), open(schema), open(schema)]);
+    await open(schema);
+
+    expect(await query(schema, 'SELECT version, name FROM schema_migrations')).toEqual([
+      { version: 1, name: 'messages' },
+    ]);
+    expect(await query(schema, 'SELECT highest_id, highest_gone_id, stored FROM store_state')).toEqual([
+      { highest_id: '0', highest_gone_id: '0', stored: '0' },
+    ]);
+  });
+
+  it('refuses to open a schema newer than it knows, and changes nothing', async () => {
+    const schema = await newSchema();
+    await open(schema);
+    await query(schema, "INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')");
+
+    await expect(open(schema)).rejects.toThrow(
+      'the database schema is version 99, newer than this build knows (1)',
+    );
+  });
+
+  it('creates nothing in a schema whose only table records a newer version', async () => {
+    const schema = await newSchema();
+    await query(
+      schema,
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ)',
+    );
+    await query(schema, "INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')");
+
+    await expect(open(schema)).rejects.toThrow('newer than this build knows');
+    expect(
+      await query(
+        schema,
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = '${schema}'`,
+      ),
+    ).toEqual([{ table_name: 'schema_migrations' }]);
+  });
+
+  it('cuts a database with more messages than a lowered cap at the next append', async () => {
+    const schema = await newSchema();
+    const first = await open(schema, 10);
+    for (let id = 1; id <= 10; id++) await first.append(message(id), 0);
+    await first.close();
+
+    const second = await open(schema, 3);
+    await second.append(message(11), 0);
+    expect(ids((await second.latest(50, 0)).messages)).toEqual([9, 10, 11]);
+    expect(await second.lastGoneId(0)).toBe(8);
+  });
+
+  it('serializes concurrent appends from two instances: exactly the ones in order succeed', async () => {
+    const schema = await newSchema();
+    const cap = 10;
+    const a = await open(schema, cap);
+    const b = await open(schema, cap);
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).append(message(i + 1), 0)),
+    );
+
+    const stored: number[] = [];
+    const refused: number[] = [];
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') {
+        expect(result.value).toEqual({ message: message(i + 1), created: true });
+        stored.push(i + 1);
+      } else {
+        expect(result.reason).toEqual(
+          expect.objectContaining({ message: expect.stringContaining('out of order') }),
+        );
+        refused.push(i + 1);
+      }
+    });
+    // The highest id is in order whenever it commits; the others only if no higher one committed before them.
+    expect(stored.at(-1)).toBe(50);
+    expect(stored.length + refused.length).toBe(50);
+
+    const retained = stored.slice(-cap);
+    expect(ids((await a.latest(50, 0)).messages)).toEqual(retained);
+    expect(ids((await b.latest(50, 0)).messages)).toEqual(retained);
+    expect(await b.lastId()).toBe(50);
+    expect(await a.lastGoneId(0)).toBe(stored.length > cap ? stored.at(-cap - 1) : 0);
+    expect(await query(schema, 'SELECT stored, highest_id FROM store_state')).toEqual([
+      { stored: String(retained.length), highest_id: '50' },
+    ]);
+    expect(await query(schema, 'SELECT count(*)::int AS n FROM messages')).toEqual([{ n: retained.length }]);
+  });
+
+  it('stores a clientMsgId sent through two instances at once only once', async () => {
+    const schema = await newSchema();
+    const a = await open(schema);
+    const b = await open(schema);
+
+    const [first, second] = await Promise.all([
+      a.append(message(1, 'same'), 0),
+      b.append(message(2, 'same'), 0),
+    ]);
+
+    expect([first, second].filter((result) => result.created)).toHaveLength(1);
+    expect(first.message).toEqual(second.message);
+    expect((await a.latest(10, 0)).messages).toEqual([first.message]);
+  });
+
+  it('evicts from one instance while another appends, and books every row once', async () => {
+    const schema = await newSchema();
+    const a = await open(schema, 1000);
+    const b = await open(schema, 1000);
+    for (let id = 1; id <= 600; id++) await a.append(message(id), 0);
+
+    const [evicted] = await Promise.all([
+      a.evict(T0 + 551),
+      (async () => {
+        for (let id = 601; id <= 620; id++) await b.append(message(id), 0);
+      })(),
+    ]);
+
+    expect(evicted).toBe(550);
+    expect(await b.lastGoneId(0)).toBe(550);
+    expect(await query(schema, 'SELECT stored FROM store_state')).toEqual([{ stored: '70' }]);
+    expect((await b.bounds(0)).oldestId).toBe(551);
+  });
+});
