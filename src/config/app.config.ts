@@ -1,6 +1,22 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { validateEnvironment, type EnvironmentVariables } from './env.schema.js';
 
+/** Where messages live: `STORE=memory` (default), `sqlite:<path>` or a `postgres://` URL. */
+export type StoreConfig =
+  | { kind: 'memory' }
+  | { kind: 'sqlite'; path: string; synchronous: 'NORMAL' | 'FULL' }
+  | { kind: 'postgres'; url: string; poolSize: number };
+
+function storeConfig(env: EnvironmentVariables): StoreConfig {
+  if (env.STORE.startsWith('sqlite:')) {
+    const synchronous = env.SQLITE_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL';
+    return { kind: 'sqlite', path: env.STORE.slice('sqlite:'.length), synchronous };
+  }
+  if (env.STORE.startsWith('postgres'))
+    return { kind: 'postgres', url: env.STORE, poolSize: env.PG_POOL_SIZE };
+  return { kind: 'memory' };
+}
+
 export function toAppConfig(env: EnvironmentVariables) {
   const list = (value?: string) =>
     value
@@ -14,6 +30,7 @@ export function toAppConfig(env: EnvironmentVariables) {
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT,
     metrics: env.METRICS_PORT > 0 ? { port: env.METRICS_PORT, host: env.METRICS_HOST } : null,
+    store: storeConfig(env),
     messages: {
       maxMessages: env.MAX_MESSAGES,
       ttlMs: env.MESSAGE_TTL_SECONDS * 1000,

@@ -1,5 +1,15 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 /** Turns a decimal string into a number; anything else stays a string so `@IsInt` names the variable. */
 const ToInt = () =>
@@ -14,6 +24,14 @@ export class EnvironmentVariables {
   @ToInt() @Max(65535) @Min(0) @IsInt() PORT = 3000;
   @MinLength(1) @IsString() HOST = '127.0.0.1';
   @MinLength(1) @IsString() USERS_FILE = './users.json';
+
+  @Matches(/^(memory|sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'STORE must be memory, sqlite:<path> or postgres://user@host/database',
+  })
+  @IsString()
+  STORE = 'memory';
+  @IsIn(['NORMAL', 'FULL']) SQLITE_SYNCHRONOUS = 'NORMAL';
+  @ToInt() @Max(100) @Min(1) @IsInt() PG_POOL_SIZE = 10;
 
   @ToInt() @Max(1_000_000) @Min(1) @IsInt() MAX_MESSAGES = 1000;
   @ToInt() @Max(31_536_000) @Min(1) @IsInt() MESSAGE_TTL_SECONDS = 3600;

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { EvictionService } from './eviction.service.js';
 import { InProcessMessageHub, MessageHub } from './message-hub.js';
@@ -6,8 +6,8 @@ import { MessagesController } from './messages.controller.js';
 import { MessagesService } from './messages.service.js';
 import { MessageStreamService } from './stream/message-stream.service.js';
 import { StreamController } from './stream/stream.controller.js';
-import { MemoryMessageStore } from './store/memory-message.store.js';
 import { MessageStore } from './store/message-store.js';
+import { openMessageStore } from './store/open-message-store.js';
 
 @Module({
   controllers: [MessagesController, StreamController],
@@ -15,7 +15,7 @@ import { MessageStore } from './store/message-store.js';
     {
       provide: MessageStore,
       inject: [appConfig.KEY],
-      useFactory: (config: AppConfig) => new MemoryMessageStore(config.messages.maxMessages),
+      useFactory: (config: AppConfig) => openMessageStore(config.store, config.messages.maxMessages),
     },
     { provide: MessageHub, useClass: InProcessMessageHub },
     MessagesService,
@@ -24,4 +24,11 @@ import { MessageStore } from './store/message-store.js';
   ],
   exports: [MessagesService, MessageHub, MessageStreamService, EvictionService],
 })
-export class MessagesModule {}
+export class MessagesModule implements OnApplicationShutdown {
+  constructor(private readonly store: MessageStore) {}
+
+  /** After the server has stopped taking requests and the long polls have ended. */
+  onApplicationShutdown(): Promise<void> {
+    return this.store.close();
+  }
+}

@@ -21,7 +21,12 @@ export class ServerProcess {
       env: { PATH: process.env.PATH, USERS_FILE: TEST_USERS_FILE, PORT: String(port), ...env },
     });
     const server = new ServerProcess(child, port);
-    await server.waitForOutput(/listening on/);
+    try {
+      await server.waitForOutput(/listening on/);
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
     return server;
   }
 

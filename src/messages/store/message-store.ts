@@ -1,5 +1,8 @@
 import type { Message, MessagePage } from '../message.js';
 
+/** Rows a database store deletes per transaction in an eviction run, so one run never holds a lock or the loop long. */
+export const EVICTION_BATCH = 500;
+
 /**
  * The storage port of MessagesService. `notBefore` (epoch ms) is the oldest creation time still retained:
  * reads never return an older message, whether or not eviction has run. Ids are ascending and unique; every
@@ -41,4 +44,9 @@ export abstract class MessageStore {
 
   /** Frees messages created before `notBefore`; returns how many. */
   abstract evict(notBefore: number): Promise<number>;
+
+  /** Releases the database connection, if any; called once at shutdown. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }

@@ -2,9 +2,8 @@ import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import type { Message, MessagePage } from '../message.js';
 import { MESSAGE_COLUMNS, type MessageRow, toMessage, toRow } from './message-row.js';
-import { MessageStore } from './message-store.js';
+import { EVICTION_BATCH, MessageStore } from './message-store.js';
 import { migrationsFor, pendingMigrations } from './migrations.js';
-import { EVICTION_BATCH } from './sqlite-message.store.js';
 
 export interface PostgresOptions {
   /** `postgres://user[:password]@host[:port]/database[?options=...]` */
@@ -74,6 +73,7 @@ const SQL = {
 export class PostgresMessageStore extends MessageStore {
   private readonly logger = new Logger(PostgresMessageStore.name);
   private closing?: Promise<void>;
+  private appends: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -107,8 +107,16 @@ export class PostgresMessageStore extends MessageStore {
     return Number(rows[0].highest_id);
   }
 
+  /**
+   * Appends run one after another in call order: MessagesService numbers messages in the order it calls this, and
+   * on a pool a later transaction could otherwise commit first and make the earlier id out of order.
+   */
   append(message: Message, notBefore: number): Promise<{ message: Message; created: boolean }> {
-    return this.write((client, state) => this.appendLocked(client, state, message, notBefore));
+    const appended = this.appends.then(() =>
+      this.write((client, state) => this.appendLocked(client, state, message, notBefore)),
+    );
+    this.appends = appended.catch(() => undefined);
+    return appended;
   }
 
   async findByClientMsgId(

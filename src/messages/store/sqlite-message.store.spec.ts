@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { describeMessageStore } from './message-store.contract.js';
+import { SqliteMessageStore } from './sqlite-message.store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'chat-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const newFile = () => join(dir, `store-${++files}.db`);
+
+describeMessageStore('SqliteMessageStore', (maxMessages) =>
+  Promise.resolve(new SqliteMessageStore({ path: newFile(), maxMessages })),
+);
+
+describe('SqliteMessageStore on disk', () => {
+  const T0 = Date.parse('2026-11-27T10:00:00.000Z');
+  const message = (id: number, clientMsgId?: string) => ({
+    id,
+    user: 'alice',
+    text: `message ${id}`,
+    createdAt: new Date(T0 + id).toISOString(),
+    ...(clientMsgId && { clientMsgId }),
+  });
+  const stores: SqliteMessageStore[] = [];
+  const open = (path: string, maxMessages = 100) => {
+    const store = new SqliteMessageStore({ path, maxMessages });
+    stores.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+  });
+
+  it('keeps messages, ids, gone ids and clientMsgIds across a reopen', async () => {
+    const path = newFile();
+    const first = open(path, 3);
+    for (let id = 1; id <= 4; id++) await first.append(message(id, `c${id}`), 0);
+    await first.close();
+
+    const second = open(path, 3);
+    expect((await second.latest(10, 0)).messages.map((m) => m.id)).toEqual([2, 3, 4]);
+    expect(await second.lastId()).toBe(4);
+    expect(await second.lastGoneId(0)).toBe(1);
+    expect(await second.append(message(9, 'c4'), 0)).toEqual({ message: message(4, 'c4'), created: false });
+    await expect(second.append(message(4), 0)).rejects.toThrow('out of order');
+  });
+
+  it('applies its migrations once, records them, and runs in WAL mode', () => {
+    const path = newFile();
+    open(path);
+    open(path);
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
+        { version: 1, name: 'messages' },
+      ]);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+    }
+    expect(stores[0].integrityCheck()).toBe('ok');
+  });
+
+  it('refuses to open a schema newer than it knows, and changes nothing', () => {
+    const path = newFile();
+    open(path);
+    const db = new Database(path);
+    db.prepare("INSERT INTO schema_migrations VALUES (99, 'from the future', 'now')").run();
+    db.close();
+
+    expect(() => open(path)).toThrow('the database schema is version 99, newer than this build knows (1)');
+  });
+
+  it('cuts a database with more messages than a lowered cap at the next append', async () => {
+    const path = newFile();
+    const first = open(path, 10);
+    for (let id = 1; id <= 10; id++) await first.append(message(id), 0);
+    await first.close();
+
+    const second = open(path, 3);
+    await second.append(message(11), 0);
+    expect((await second.latest(50, 0)).messages.map((m) => m.id)).toEqual([9, 10, 11]);
+    expect(await second.lastGoneId(0)).toBe(8);
+  });
+});
