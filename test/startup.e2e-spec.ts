@@ -22,6 +22,8 @@ describe('start-up (API.md Configuration, users.json)', () => {
     ['MESSAGE_TTL_SECONDS', '0'],
     ['LOG_LEVEL', 'loud'],
     ['SEND_BURST', '-1'],
+    ['STORE', 'mysql://db/chat'],
+    ['SQLITE_SYNCHRONOUS', 'OFF'],
   ])('stops with exit code 1 and names the variable when %s=%s', async (name, value) => {
     const { code, stderr } = await start({ [name]: value });
     expect(code).toBe(1);
@@ -46,6 +48,22 @@ describe('start-up (API.md Configuration, users.json)', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('entry 1 ("bob"): passwordHash');
     expect(stderr).not.toContain('plaintext-password');
+  });
+
+  it.each([
+    [
+      `sqlite:/nonexistent-${process.pid}/chat.db`,
+      `the message store sqlite:/nonexistent-${process.pid}/chat.db`,
+    ],
+    [
+      'postgres://chat:s3cret@127.0.0.1:1/chat',
+      'the message store postgres://chat:***@127.0.0.1:1/chat: connect',
+    ],
+  ])('stops and says why when the store %s cannot be opened, without the password', async (store, error) => {
+    const { code, stderr } = await start({ STORE: store });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Cannot start: cannot open ${error}`);
+    expect(stderr).not.toContain('s3cret');
   });
 
   it('stops when the user file is missing', async () => {
