@@ -53,7 +53,7 @@ COPY --from=build /app/frontend/dist ./frontend/dist
 COPY deploy/healthcheck.mjs ./deploy/healthcheck.mjs
 # /data holds users.json: mount a host folder there (a folder, not the file, so that edits that replace the file
 # are seen). The server only reads it; the user "node" (uid 1000) must be able to.
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p /data /db && chown node:node /data /db
 USER node
 EXPOSE 3000
 STOPSIGNAL SIGTERM
