@@ -1,13 +1,18 @@
-// npm run bench [-- --duration 10 --runs 3 --only post,get50]
+// npm run bench [-- --duration 10 --runs 3 --only post,get50 --store memory|sqlite|postgres --messages 1000]
 // Starts our server, the raw node:http reference (and its naive mode) and a bare Nest "hello" floor, one at a time,
 // pinned to core 0 with the load generator (autocannon, in this process) on core 1, and runs the same scenarios
 // against each. Prints req/s, p50/p99 latency, errors and the ratios the goals are stated in; writes
-// bench/results/<date>.json.
-import { existsSync } from 'node:fs';
+// bench/results/<date>.json. When Debian's `hey` is on PATH, the POST scenario against our server is also driven by
+// hey (on core 1), as a second load generator's opinion.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
+import pg from 'pg';
 import { ROOT, basic, median, pinSelf, startServer } from './lib.mjs';
 
 const { values } = parseArgs({
@@ -15,17 +20,24 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     runs: { type: 'string', default: '3' },
     only: { type: 'string', default: '' },
+    store: { type: 'string', default: 'memory' },
+    messages: { type: 'string', default: '1000' },
   },
 });
 const DURATION = Number(values.duration);
 const RUNS = Number(values.runs);
 const ONLY = values.only ? values.only.split(',') : null;
+/** Our server's store (`memory`, `sqlite`, `postgres`) and how many messages it retains (the reference keeps 1000). */
+const STORE = values.store;
+const MESSAGES = Number(values.messages);
+const PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PORT = 3320;
 const URL_BASE = `http://127.0.0.1:${PORT}`;
 const USERS_FILE = `${ROOT}bench/.users.json`;
 const USER_COUNT = 100;
 const password = (i) => `bench-password-${i}`;
 const auth = (i) => basic(`user${i}`, password(i));
+const HEY = (process.env.PATH ?? '').split(':').map((dir) => `${dir}/hey`).find((path) => existsSync(path));
 
 pinSelf(1);
 
@@ -141,14 +153,60 @@ async function loginCosts(server) {
   return { accepted, rejected };
 }
 
+/** The POST scenario with hey: 50 workers for DURATION seconds; its summary parsed (latencies are in seconds). */
+async function heyPost() {
+  const args = ['-z', `${DURATION}s`, '-c', '50', '-cpus', '1', '-m', 'POST', '-T', 'application/json'];
+  args.push('-H', `Authorization: ${auth(5)}`, '-d', JSON.stringify({ text: 'hello from the benchmark' }), `${URL_BASE}/api/messages`);
+  const [command, ...rest] = existsSync('/usr/bin/taskset') ? ['taskset', '-c', '1', HEY, ...args] : [HEY, ...args];
+  const { stdout } = await promisify(execFile)(command, rest, { maxBuffer: 1 << 20 });
+  const seconds = (re) => Number(re.exec(stdout)?.[1]) * 1000;
+  const status = Object.fromEntries([...stdout.matchAll(/\[(\d{3})\]\s+(\d+) responses/g)].map((m) => [m[1], Number(m[2])]));
+  const failures = [...(stdout.split('Error distribution:')[1] ?? '').matchAll(/\[(\d+)\]/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const non2xx = Object.entries(status).reduce((sum, [code, count]) => (code < 300 ? sum : sum + count), 0);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]),
+    p50: seconds(/50% in ([\d.]+) secs/),
+    p99: seconds(/99% in ([\d.]+) secs/),
+    errors: failures + non2xx,
+    status,
+  };
+}
+
+/** A new, empty store of the kind asked for, for each start of our server. */
+async function storeEnv() {
+  const env = { MAX_MESSAGES: String(MESSAGES), STORE: 'memory' };
+  if (STORE === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'chat-bench-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    env.STORE = `sqlite:${dir}/chat.db`;
+  }
+  if (STORE === 'postgres') {
+    const schema = `chat_bench_${process.pid}_${Date.now()}`;
+    await adminQuery(`CREATE SCHEMA ${schema}`);
+    cleanups.push(() => adminQuery(`DROP SCHEMA ${schema} CASCADE`));
+    env.STORE = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  }
+  return env;
+}
+const cleanups = [];
+async function adminQuery(sql) {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 async function warmUp() {
-  // Verify every user once (bcrypt), and fill the store to its 1000-message cap.
+  // Verify every user once (bcrypt), and fill the store with MESSAGES messages (the reference keeps the newest 1000).
   for (let i = 0; i < USER_COUNT; i += 10) {
     await Promise.all(
       Array.from({ length: 10 }, (_, k) => fetch(`${URL_BASE}/api/me`, { headers: { Authorization: auth(i + k) } })),
     );
   }
-  for (let i = 0; i < 1000; i += 50) {
+  for (let i = 0; i < MESSAGES; i += 50) {
     await Promise.all(
       Array.from({ length: 50 }, (_, k) =>
         fetch(`${URL_BASE}/api/messages`, {
@@ -165,7 +223,8 @@ async function warmUp() {
 
 async function runTarget(name) {
   const target = TARGETS[name];
-  const server = await startServer({ script: target.script, port: PORT, env: target.env, readyPath: target.readyPath });
+  const env = name === 'ours' ? { ...target.env, ...(await storeEnv()) } : target.env;
+  const server = await startServer({ script: target.script, port: PORT, env, readyPath: target.readyPath });
   const results = {};
   try {
     if (name !== 'floor') await warmUp();
@@ -185,6 +244,11 @@ async function runTarget(name) {
         results.flood = await loginCosts(server);
         console.log(`  ${name} flood: ${results.flood.accepted.cpuMicrosPerRequest.toFixed(0)} µs CPU per accepted cached login, ${results.flood.rejected.cpuMicrosPerRequest.toFixed(0)} µs per rejected`);
       }
+    }
+    if (name === 'ours' && HEY && (!ONLY || ONLY.includes('post'))) {
+      results.hey = await heyPost();
+      const { rps, p50, p99, errors, status } = results.hey;
+      console.log(`  ${name} post (hey): ${rps.toFixed(0)} req/s, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${errors} errors ${JSON.stringify(status)}`);
     }
   } finally {
     await server.stop();
@@ -227,8 +291,22 @@ for (const [scenario, spec] of Object.entries(SCENARIOS)) {
       '/ naive': scenario === 'get1000' && target === 'ours' ? (rps / med('naive', 'get1000', 'rps')).toFixed(2) : '',
     });
   }
+  const heyRps = scenario === 'post' ? med('ours', 'hey', 'rps') : undefined;
+  if (heyRps !== undefined) {
+    rows.push({
+      scenario: 'post (hey)',
+      target: 'ours',
+      'req/s': Math.round(heyRps),
+      'p50 ms': Number(med('ours', 'hey', 'p50').toFixed(1)),
+      'p99 ms': Number(med('ours', 'hey', 'p99').toFixed(1)),
+      errors: med('ours', 'hey', 'errors'),
+      '/ floor': floorRps ? (heyRps / floorRps).toFixed(2) : '',
+      '/ reference': med('reference', 'post', 'rps') ? (heyRps / med('reference', 'post', 'rps')).toFixed(2) : '',
+      '/ naive': '',
+    });
+  }
 }
-console.log(`\nmedians of ${RUNS} runs, ${DURATION} s each`);
+console.log(`\nmedians of ${RUNS} runs, ${DURATION} s each; our server on the ${STORE} store with ${MESSAGES} messages`);
 console.table(rows);
 const flood = ['ours', 'reference'].filter((t) => runs[0][t]?.flood).map((target) => ({
   target,
@@ -239,5 +317,6 @@ console.table(flood);
 
 await mkdir(`${ROOT}bench/results`, { recursive: true });
 const file = `${ROOT}bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-await writeFile(file, JSON.stringify({ node: process.version, duration: DURATION, runs: RUNS, rows, flood, raw: runs }, null, 2));
+await writeFile(file, JSON.stringify({ node: process.version, store: STORE, messages: MESSAGES, duration: DURATION, runs: RUNS, rows, flood, raw: runs }, null, 2));
+for (const cleanup of cleanups) await cleanup();
 console.log(`wrote ${file}`);
