@@ -22,7 +22,7 @@ import { openMessageStore } from './store/open-message-store.js';
     MessageStreamService,
     EvictionService,
   ],
-  exports: [MessagesService, MessageHub, MessageStreamService, EvictionService],
+  exports: [MessagesService, MessageHub, MessageStore, MessageStreamService, EvictionService],
 })
 export class MessagesModule implements OnApplicationShutdown {
   constructor(private readonly store: MessageStore) {}
