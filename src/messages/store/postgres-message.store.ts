@@ -1,9 +1,8 @@
-import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import type { Message, MessagePage } from '../message.js';
 import { MESSAGE_COLUMNS, type MessageRow, toMessage, toRow } from './message-row.js';
 import { EVICTION_BATCH, MessageStore } from './message-store.js';
-import { migrationsFor, pendingMigrations } from './migrations.js';
+import { openPostgres, transaction } from '../../storage/postgres.js';
 
 export interface PostgresOptions {
   /** `postgres://user[:password]@host[:port]/database[?options=...]` */
@@ -23,15 +22,6 @@ interface PgMessageRow extends Omit<MessageRow, 'id' | 'created_ms'> {
 interface LockedState {
   highest_id: string;
 }
-
-/**
- * Key of the transaction-scoped advisory lock that serializes the migrations of instances starting at once. Any
- * constant works as long as nothing else in the database takes the same key; this one spells "chatms" in ASCII.
- */
-const MIGRATION_LOCK = 0x63_68_61_74_6d_73;
-
-/** A caller waiting longer than this for a free connection gets an error instead of waiting for ever. */
-const CONNECTION_TIMEOUT_MS = 10_000;
 
 const SELECT = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
 /**
@@ -71,7 +61,6 @@ const SQL = {
  * `store_state` row, so appends, count-cap drops and eviction runs serialize across connections and processes.
  */
 export class PostgresMessageStore extends MessageStore {
-  private readonly logger = new Logger(PostgresMessageStore.name);
   private closing?: Promise<void>;
   private appends: Promise<unknown> = Promise.resolve();
 
@@ -80,26 +69,11 @@ export class PostgresMessageStore extends MessageStore {
     private readonly maxMessages: number,
   ) {
     super();
-    // An idle connection that breaks (server restart, network) is reported here; without a listener it would crash
-    // the process. The pool replaces it on the next query.
-    pool.on('error', (error) => this.logger.warn(`idle PostgreSQL connection failed: ${error.message}`));
   }
 
-  /** Connects, applies pending migrations and returns the store; rejects, with the pool closed, if either fails. */
+  /** Connects, applies pending migrations and returns the store. */
   static async open(options: PostgresOptions): Promise<PostgresMessageStore> {
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
-    });
-    const store = new PostgresMessageStore(pool, options.maxMessages);
-    try {
-      await store.migrate();
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
-    return store;
+    return new PostgresMessageStore(await openPostgres(options.url, options.poolSize), options.maxMessages);
   }
 
   async lastId(): Promise<number> {
@@ -237,53 +211,9 @@ export class PostgresMessageStore extends MessageStore {
    * first, so writers from any connection or process run one after another and never deadlock on message rows.
    */
   private write<T>(fn: (client: pg.PoolClient, state: LockedState) => Promise<T>): Promise<T> {
-    return this.transaction(async (client) => {
+    return transaction(this.pool, async (client) => {
       const { rows } = await client.query<LockedState>(SQL.lockState);
       return fn(client, rows[0]);
-    });
-  }
-
-  private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      // A connection that cannot even roll back is discarded rather than returned to the pool mid-transaction.
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  }
-
-  /**
-   * Applies the pending migrations in one transaction under an advisory lock, so instances starting at once migrate
-   * one after another and the later ones find nothing to do. A schema newer than this build knows rolls back untouched.
-   */
-  private async migrate(): Promise<void> {
-    await this.transaction(async (client) => {
-      await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
-      // Created under the lock: two concurrent CREATE TABLE IF NOT EXISTS can both miss the table and one then fails.
-      await client.query(
-        'CREATE TABLE IF NOT EXISTS schema_migrations ' +
-          '(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
-      );
-      const { rows } = await client.query<{ v: number | null }>(
-        'SELECT max(version) AS v FROM schema_migrations',
-      );
-      for (const migration of pendingMigrations(rows[0].v ?? 0, migrationsFor('postgres'))) {
-        await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
-          migration.version,
-          migration.name,
-        ]);
-      }
     });
   }
 }

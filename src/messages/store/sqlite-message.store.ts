@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import type { Message, MessagePage } from '../message.js';
 import { MESSAGE_COLUMNS, type MessageRow, toMessage, toRow } from './message-row.js';
 import { EVICTION_BATCH, MessageStore } from './message-store.js';
-import { migrationsFor, pendingMigrations } from './migrations.js';
+import { openSqlite, type SqliteSynchronous } from '../../storage/sqlite.js';
 
 interface State {
   highest_id: number;
@@ -18,7 +18,7 @@ export interface SqliteOptions {
    * `NORMAL` (default) in WAL mode survives a process crash; a power loss may lose the last commits. `FULL` survives
    * both, at an fsync per commit.
    */
-  synchronous?: 'NORMAL' | 'FULL';
+  synchronous?: SqliteSynchronous;
 }
 
 /**
@@ -34,11 +34,7 @@ export class SqliteMessageStore extends MessageStore {
   constructor(options: SqliteOptions) {
     super();
     this.maxMessages = options.maxMessages;
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    this.db = openSqlite(options.path, options.synchronous);
     const db = this.db;
     const select = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
     // Ids and creation times ascend together, so the retained messages are those from the oldest retained id on:
@@ -190,25 +186,6 @@ export class SqliteMessageStore extends MessageStore {
       rows.length,
     );
     return rows.length;
-  }
-
-  private migrate(): void {
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations ' +
-        '(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-    );
-    const current = this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as {
-      v: number | null;
-    };
-    const record = this.db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)');
-    for (const migration of pendingMigrations(current.v ?? 0, migrationsFor('sqlite'))) {
-      this.db
-        .transaction(() => {
-          this.db.exec(migration.sql);
-          record.run(migration.version, migration.name, new Date().toISOString());
-        })
-        .immediate();
-    }
   }
 }
 
