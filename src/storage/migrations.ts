@@ -43,9 +43,68 @@ const messagesV1 = (id: string) => `
   INSERT INTO store_state VALUES (1, 0, 0, 0);
 `;
 
+/**
+ * Channels and DMs (`kind`), their members with a role, per-user read markers, and a channel for every message: the
+ * messages of a single-channel database all belong to `general`. `general` has no member rows: every user is in it.
+ * `channel_state` keeps per channel what `store_state` keeps globally: the row count (the count cap is per channel)
+ * and the highest id deleted.
+ */
+const CHANNELS_V2 = `
+  CREATE TABLE channels (
+    name TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    private BOOLEAN NOT NULL,
+    created_by TEXT NOT NULL,
+    created_ms BIGINT NOT NULL
+  );
+  INSERT INTO channels VALUES ('general', 'channel', '', FALSE, 'system', 0);
+  CREATE TABLE channel_members (
+    channel TEXT NOT NULL REFERENCES channels (name) ON DELETE CASCADE,
+    username TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (channel, username)
+  );
+  CREATE INDEX channel_members_username ON channel_members (username);
+  CREATE TABLE read_markers (
+    channel TEXT NOT NULL,
+    username TEXT NOT NULL,
+    last_read_id BIGINT NOT NULL,
+    PRIMARY KEY (channel, username)
+  );
+  ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'general';
+  CREATE INDEX messages_channel_id ON messages (channel, id);
+  CREATE TABLE channel_state (
+    channel TEXT PRIMARY KEY,
+    stored BIGINT NOT NULL,
+    highest_gone_id BIGINT NOT NULL
+  );
+  INSERT INTO channel_state SELECT 'general', stored, highest_gone_id FROM store_state;
+`;
+
+/**
+ * Users in the store: those of users.json (`source` file, refreshed from it at start and on SIGHUP) and those who
+ * signed up (`source` signup; `status` pending until an admin approves them in approval mode).
+ */
+const USERS_V3 = `
+  CREATE TABLE users (
+    username TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    status TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created_ms BIGINT NOT NULL
+  );
+`;
+
 export type Dialect = 'sqlite' | 'postgres';
 
 /** The migrations of each SQL store, oldest first. SQLite's `INTEGER PRIMARY KEY` is the rowid (64 bits). */
 export function migrationsFor(dialect: Dialect): readonly Migration[] {
-  return [{ version: 1, name: 'messages', sql: messagesV1(dialect === 'sqlite' ? 'INTEGER' : 'BIGINT') }];
+  return [
+    { version: 1, name: 'messages', sql: messagesV1(dialect === 'sqlite' ? 'INTEGER' : 'BIGINT') },
+    { version: 2, name: 'channels', sql: CHANNELS_V2 },
+    { version: 3, name: 'users', sql: USERS_V3 },
+  ];
 }
