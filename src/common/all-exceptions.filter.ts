@@ -12,9 +12,12 @@ interface HttpError {
 
 /** The one table from domain error codes to HTTP status. */
 const STATUS_OF: Record<DomainErrorCode, number> = {
+  bad_request: 400,
   unauthenticated: 401,
-  rate_limited: 429,
+  forbidden: 403,
   not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
 };
 
 /** body-parser reports its failures with a `type`; these are the client's fault. */

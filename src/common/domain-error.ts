@@ -1,5 +1,11 @@
 /** What went wrong, in the domain's words; the exception filter maps each code to HTTP in one table. */
-export type DomainErrorCode = 'unauthenticated' | 'rate_limited' | 'not_found';
+export type DomainErrorCode =
+  | 'bad_request'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited';
 
 export class DomainError extends Error {
   constructor(
@@ -13,5 +19,21 @@ export class DomainError extends Error {
 
   static rateLimited(message: string, retryAfterMs: number): DomainError {
     return new DomainError('rate_limited', message, retryAfterMs);
+  }
+
+  static badRequest(message: string): DomainError {
+    return new DomainError('bad_request', message);
+  }
+
+  static forbidden(message: string): DomainError {
+    return new DomainError('forbidden', message);
+  }
+
+  static notFound(message: string): DomainError {
+    return new DomainError('not_found', message);
+  }
+
+  static conflict(message: string): DomainError {
+    return new DomainError('conflict', message);
   }
 }
