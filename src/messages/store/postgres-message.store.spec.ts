@@ -62,6 +62,7 @@ describe('PostgresMessageStore in a database', () => {
   const T0 = Date.parse('2026-11-27T10:00:00.000Z');
   const message = (id: number, clientMsgId?: string): Message => ({
     id,
+    channel: 'general',
     user: 'alice',
     text: `message ${id}`,
     createdAt: new Date(T0 + id).toISOString(),
@@ -83,9 +84,9 @@ describe('PostgresMessageStore in a database', () => {
     await first.close();
 
     const second = await open(schema, 3);
-    expect(ids((await second.latest(10, 0)).messages)).toEqual([2, 3, 4]);
+    expect(ids((await second.latest('general', 10, 0)).messages)).toEqual([2, 3, 4]);
     expect(await second.lastId()).toBe(4);
-    expect(await second.lastGoneId(0)).toBe(1);
+    expect(await second.lastGoneId(['general'], 0)).toBe(1);
     expect(await second.append(message(9, 'c4'), 0)).toEqual({ message: message(4, 'c4'), created: false });
     await expect(second.append(message(4), 0)).rejects.toThrow('out of order');
   });
@@ -130,6 +131,31 @@ describe('PostgresMessageStore in a database', () => {
     ).toEqual([{ table_name: 'schema_migrations' }]);
   });
 
+  it('moves the messages of a single-channel database (schema 1) into general, keeping ids and bookkeeping', async () => {
+    const schema = await newSchema();
+    await query(
+      schema,
+      'CREATE TABLE schema_migrations ' +
+        '(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());' +
+        migrationsFor('postgres')[0].sql,
+    );
+    await query(schema, "INSERT INTO schema_migrations (version, name) VALUES (1, 'messages')");
+    await query(
+      schema,
+      'INSERT INTO messages VALUES ' +
+        [2, 3, 4].map((id) => `(${id}, 'alice', 'message ${id}', ${T0 + id}, NULL)`).join(', '),
+    );
+    await query(schema, 'UPDATE store_state SET highest_id = 4, highest_gone_id = 1, stored = 3');
+
+    const store = await open(schema);
+    expect((await store.latest('general', 10, 0)).messages).toEqual([message(2), message(3), message(4)]);
+    expect(await store.lastGoneId(['general'], 0)).toBe(1);
+    expect(await store.lastId()).toBe(4);
+    expect(await query(schema, 'SELECT channel, stored, highest_gone_id FROM channel_state')).toEqual([
+      { channel: 'general', stored: '3', highest_gone_id: '1' },
+    ]);
+  });
+
   it('cuts a database with more messages than a lowered cap at the next append', async () => {
     const schema = await newSchema();
     const first = await open(schema, 10);
@@ -138,8 +164,8 @@ describe('PostgresMessageStore in a database', () => {
 
     const second = await open(schema, 3);
     await second.append(message(11), 0);
-    expect(ids((await second.latest(50, 0)).messages)).toEqual([9, 10, 11]);
-    expect(await second.lastGoneId(0)).toBe(8);
+    expect(ids((await second.latest('general', 50, 0)).messages)).toEqual([9, 10, 11]);
+    expect(await second.lastGoneId(['general'], 0)).toBe(8);
   });
 
   it('serializes concurrent appends from two instances: exactly the ones in order succeed', async () => {
@@ -170,14 +196,20 @@ describe('PostgresMessageStore in a database', () => {
     expect(stored.length + refused.length).toBe(50);
 
     const retained = stored.slice(-cap);
-    expect(ids((await a.latest(50, 0)).messages)).toEqual(retained);
-    expect(ids((await b.latest(50, 0)).messages)).toEqual(retained);
+    expect(ids((await a.latest('general', 50, 0)).messages)).toEqual(retained);
+    expect(ids((await b.latest('general', 50, 0)).messages)).toEqual(retained);
     expect(await b.lastId()).toBe(50);
-    expect(await a.lastGoneId(0)).toBe(stored.length > cap ? stored.at(-cap - 1) : 0);
+    expect(await a.lastGoneId(['general'], 0)).toBe(stored.length > cap ? stored.at(-cap - 1) : 0);
     expect(await query(schema, 'SELECT stored, highest_id FROM store_state')).toEqual([
       { stored: String(retained.length), highest_id: '50' },
     ]);
     expect(await query(schema, 'SELECT count(*)::int AS n FROM messages')).toEqual([{ n: retained.length }]);
+    expect(await query(schema, 'SELECT stored, highest_gone_id FROM channel_state')).toEqual([
+      {
+        stored: String(retained.length),
+        highest_gone_id: String(stored.length > cap ? stored.at(-cap - 1) : 0),
+      },
+    ]);
   });
 
   it('stores a clientMsgId sent through two instances at once only once', async () => {
@@ -192,7 +224,7 @@ describe('PostgresMessageStore in a database', () => {
 
     expect([first, second].filter((result) => result.created)).toHaveLength(1);
     expect(first.message).toEqual(second.message);
-    expect((await a.latest(10, 0)).messages).toEqual([first.message]);
+    expect((await a.latest('general', 10, 0)).messages).toEqual([first.message]);
   });
 
   it('evicts from one instance while another appends, and books every row once', async () => {
@@ -209,8 +241,11 @@ describe('PostgresMessageStore in a database', () => {
     ]);
 
     expect(evicted).toBe(550);
-    expect(await b.lastGoneId(0)).toBe(550);
+    expect(await b.lastGoneId(['general'], 0)).toBe(550);
     expect(await query(schema, 'SELECT stored FROM store_state')).toEqual([{ stored: '70' }]);
-    expect((await b.bounds(0)).oldestId).toBe(551);
+    expect(await query(schema, 'SELECT stored, highest_gone_id FROM channel_state')).toEqual([
+      { stored: '70', highest_gone_id: '550' },
+    ]);
+    expect((await b.bounds('general', 0)).oldestId).toBe(551);
   });
 });

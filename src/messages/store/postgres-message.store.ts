@@ -23,36 +23,59 @@ interface LockedState {
   highest_id: string;
 }
 
+/** A deleted row, as the deleting statements return it. */
+interface Gone {
+  id: string;
+  channel: string;
+}
+
 const SELECT = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
 /**
- * Ids and creation times ascend together, so the retained messages are those from the oldest retained id on: every
- * page is one range of the id index. `$1` is `notBefore`.
+ * Ids and creation times ascend together (across channels), so the retained messages are those from the oldest
+ * retained id on: every page is one range of the (channel, id) index. `$1` is `notBefore`, `$2` the channel.
  */
 const RETAINED = 'id >= (SELECT id FROM messages WHERE created_ms >= $1 ORDER BY created_ms, id LIMIT 1)';
+const IN_CHANNEL = `channel = $2 AND ${RETAINED}`;
 
 const SQL = {
   lastId: 'SELECT highest_id FROM store_state',
   lockState: 'SELECT highest_id FROM store_state FOR UPDATE',
   newest: 'SELECT created_ms FROM messages ORDER BY id DESC LIMIT 1',
   bounds:
-    'SELECT (SELECT id FROM messages WHERE created_ms >= $1 ORDER BY created_ms, id LIMIT 1) AS oldest_id, ' +
-    '(SELECT max(id) FROM messages) AS newest_id',
+    `SELECT (SELECT id FROM messages WHERE ${IN_CHANNEL} ORDER BY id LIMIT 1) AS oldest_id, ` +
+    `(SELECT id FROM messages WHERE ${IN_CHANNEL} ORDER BY id DESC LIMIT 1) AS newest_id`,
+  // Per channel, as SqliteMessageStore.lastGoneId: the newest expired message and the highest id deleted; one
+  // statement, so a stream with many channels costs one round trip.
   lastGoneId:
-    'SELECT GREATEST(highest_gone_id, COALESCE((SELECT id FROM messages WHERE created_ms < $1 ' +
-    'ORDER BY created_ms DESC, id DESC LIMIT 1), 0)) AS id FROM store_state',
+    'SELECT COALESCE(max(GREATEST(s.highest_gone_id, e.id)), 0) AS id FROM unnest($2::text[]) AS c (channel) ' +
+    'LEFT JOIN channel_state AS s ON s.channel = c.channel ' +
+    'LEFT JOIN LATERAL (SELECT id FROM messages WHERE channel = c.channel AND created_ms < $1 ' +
+    'ORDER BY created_ms DESC, id DESC LIMIT 1) AS e ON TRUE',
   byClientMsgId: `${SELECT} WHERE author = $1 AND client_msg_id = $2`,
-  latest: `${SELECT} WHERE ${RETAINED} ORDER BY id DESC LIMIT $2`,
-  before: `${SELECT} WHERE ${RETAINED} AND id < $2 ORDER BY id DESC LIMIT $3`,
-  after: `${SELECT} WHERE ${RETAINED} AND id > $2 ORDER BY id LIMIT $3`,
-  insert: 'INSERT INTO messages (id, author, text, created_ms, client_msg_id) VALUES ($1, $2, $3, $4, $5)',
+  latest: `${SELECT} WHERE ${IN_CHANNEL} ORDER BY id DESC LIMIT $3`,
+  before: `${SELECT} WHERE ${IN_CHANNEL} AND id < $3 ORDER BY id DESC LIMIT $4`,
+  after: `${SELECT} WHERE ${IN_CHANNEL} AND id > $3 ORDER BY id LIMIT $4`,
+  afterIn: `${SELECT} WHERE channel = ANY($2) AND ${RETAINED} AND id > $3 ORDER BY id LIMIT $4`,
+  countAfter: `SELECT count(*) AS n FROM messages WHERE ${IN_CHANNEL} AND id > $3`,
+  insert:
+    'INSERT INTO messages (id, channel, author, text, created_ms, client_msg_id) VALUES ($1, $2, $3, $4, $5, $6)',
   deleteById: 'DELETE FROM messages WHERE id = $1',
-  deleteOldest:
-    'DELETE FROM messages WHERE id IN (SELECT id FROM messages ORDER BY id LIMIT $1) RETURNING id',
+  deleteOldestIn:
+    'DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE channel = $1 ORDER BY id LIMIT $2) ' +
+    'RETURNING id, channel',
   deleteExpired:
     'DELETE FROM messages WHERE id IN ' +
-    '(SELECT id FROM messages WHERE created_ms < $1 ORDER BY created_ms, id LIMIT $2) RETURNING id',
-  recordAppend: 'UPDATE store_state SET highest_id = $1, stored = stored + 1 RETURNING stored',
+    '(SELECT id FROM messages WHERE created_ms < $1 ORDER BY created_ms, id LIMIT $2) RETURNING id, channel',
+  recordAppend: 'UPDATE store_state SET highest_id = $1, stored = stored + 1',
+  countInChannel:
+    'INSERT INTO channel_state VALUES ($1, 1, 0) ' +
+    'ON CONFLICT (channel) DO UPDATE SET stored = channel_state.stored + 1 RETURNING stored',
   recordGone: 'UPDATE store_state SET highest_gone_id = GREATEST(highest_gone_id, $1), stored = stored - $2',
+  // The rows of a batch grouped by channel (as SqliteMessageStore.recordGone groups them), booked in one statement.
+  recordGoneIn:
+    'UPDATE channel_state AS s SET highest_gone_id = GREATEST(s.highest_gone_id, g.highest), ' +
+    'stored = s.stored - g.gone FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS g (channel, highest, gone) ' +
+    'WHERE s.channel = g.channel',
 } as const;
 
 /**
@@ -103,25 +126,25 @@ export class PostgresMessageStore extends MessageStore {
     return row && Number(row.created_ms) >= notBefore ? fromPg(row) : undefined;
   }
 
-  async latest(limit: number, notBefore: number): Promise<MessagePage> {
-    const { rows } = await this.pool.query<PgMessageRow>(SQL.latest, [notBefore, limit + 1]);
+  async latest(channel: string, limit: number, notBefore: number): Promise<MessagePage> {
+    const { rows } = await this.pool.query<PgMessageRow>(SQL.latest, [notBefore, channel, limit + 1]);
     return newestFirstPage(rows, limit, false);
   }
 
   // The page and the bounds are two statements, run side by side: a write between them can leave a flag as stale as
   // it would be one read later, and the next page corrects it.
-  async before(id: number, limit: number, notBefore: number): Promise<MessagePage> {
+  async before(channel: string, id: number, limit: number, notBefore: number): Promise<MessagePage> {
     const [{ rows }, { newestId }] = await Promise.all([
-      this.pool.query<PgMessageRow>(SQL.before, [notBefore, id, limit + 1]),
-      this.bounds(notBefore),
+      this.pool.query<PgMessageRow>(SQL.before, [notBefore, channel, id, limit + 1]),
+      this.bounds(channel, notBefore),
     ]);
     return newestFirstPage(rows, limit, newestId !== null && newestId >= id);
   }
 
-  async after(id: number, limit: number, notBefore: number): Promise<MessagePage> {
+  async after(channel: string, id: number, limit: number, notBefore: number): Promise<MessagePage> {
     const [{ rows }, { oldestId }] = await Promise.all([
-      this.pool.query<PgMessageRow>(SQL.after, [notBefore, id, limit + 1]),
-      this.bounds(notBefore),
+      this.pool.query<PgMessageRow>(SQL.after, [notBefore, channel, id, limit + 1]),
+      this.bounds(channel, notBefore),
     ]);
     return {
       messages: rows.slice(0, limit).map(fromPg),
@@ -130,20 +153,38 @@ export class PostgresMessageStore extends MessageStore {
     };
   }
 
-  async bounds(notBefore: number): Promise<{ oldestId: number | null; newestId: number | null }> {
-    const { rows } = await this.pool.query<{ oldest_id: string | null; newest_id: string | null }>(
-      SQL.bounds,
-      [notBefore],
-    );
-    const { oldest_id, newest_id } = rows[0];
-    // The newest message is retained exactly when any is, so one expiry test covers both ends.
-    return oldest_id === null || newest_id === null
-      ? { oldestId: null, newestId: null }
-      : { oldestId: Number(oldest_id), newestId: Number(newest_id) };
+  async afterIn(
+    channels: readonly string[],
+    id: number,
+    limit: number,
+    notBefore: number,
+  ): Promise<MessagePage> {
+    const { rows } = await this.pool.query<PgMessageRow>(SQL.afterIn, [notBefore, channels, id, limit + 1]);
+    return { messages: rows.slice(0, limit).map(fromPg), hasOlder: false, hasNewer: rows.length > limit };
   }
 
-  async lastGoneId(notBefore: number): Promise<number> {
-    const { rows } = await this.pool.query<{ id: string }>(SQL.lastGoneId, [notBefore]);
+  async bounds(
+    channel: string,
+    notBefore: number,
+  ): Promise<{ oldestId: number | null; newestId: number | null }> {
+    const { rows } = await this.pool.query<{ oldest_id: string | null; newest_id: string | null }>(
+      SQL.bounds,
+      [notBefore, channel],
+    );
+    const { oldest_id, newest_id } = rows[0];
+    return {
+      oldestId: oldest_id === null ? null : Number(oldest_id),
+      newestId: newest_id === null ? null : Number(newest_id),
+    };
+  }
+
+  async countAfter(channel: string, id: number, notBefore: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(SQL.countAfter, [notBefore, channel, id]);
+    return Number(rows[0].n);
+  }
+
+  async lastGoneId(channels: readonly string[], notBefore: number): Promise<number> {
+    const { rows } = await this.pool.query<{ id: string }>(SQL.lastGoneId, [notBefore, channels]);
     return Number(rows[0].id);
   }
 
@@ -151,7 +192,7 @@ export class PostgresMessageStore extends MessageStore {
     let total = 0;
     for (;;) {
       const deleted = await this.write(async (client) => {
-        const { rows } = await client.query<{ id: string }>(SQL.deleteExpired, [notBefore, EVICTION_BATCH]);
+        const { rows } = await client.query<Gone>(SQL.deleteExpired, [notBefore, EVICTION_BATCH]);
         return this.recordGone(client, rows);
       });
       total += deleted;
@@ -190,19 +231,40 @@ export class PostgresMessageStore extends MessageStore {
     if (message.id <= Number(state.highest_id) || (newest && row.created_ms < Number(newest.created_ms))) {
       throw new Error(`message ${message.id} is out of order`);
     }
-    await client.query(SQL.insert, [row.id, row.author, row.text, row.created_ms, row.client_msg_id]);
-    const { rows } = await client.query<{ stored: string }>(SQL.recordAppend, [message.id]);
+    await client.query(SQL.insert, [
+      row.id,
+      row.channel,
+      row.author,
+      row.text,
+      row.created_ms,
+      row.client_msg_id,
+    ]);
+    await client.query(SQL.recordAppend, [message.id]);
+    const { rows } = await client.query<{ stored: string }>(SQL.countInChannel, [message.channel]);
     const over = Number(rows[0].stored) - this.maxMessages;
     if (over > 0)
-      await this.recordGone(client, (await client.query<{ id: string }>(SQL.deleteOldest, [over])).rows);
+      await this.recordGone(
+        client,
+        (await client.query<Gone>(SQL.deleteOldestIn, [message.channel, over])).rows,
+      );
     return { message, created: true };
   }
 
-  /** Books deleted rows in `store_state`; returns how many. */
-  private async recordGone(client: pg.PoolClient, rows: { id: string }[]): Promise<number> {
+  /** Books deleted rows in `store_state` and `channel_state`; returns how many. */
+  private async recordGone(client: pg.PoolClient, rows: Gone[]): Promise<number> {
     if (rows.length === 0) return 0;
-    const highest = rows.reduce((max, row) => Math.max(max, Number(row.id)), 0);
-    await client.query(SQL.recordGone, [highest, rows.length]);
+    const byChannel = new Map<string, { highest: number; gone: number }>();
+    for (const row of rows) {
+      const booked = byChannel.get(row.channel) ?? { highest: 0, gone: 0 };
+      byChannel.set(row.channel, {
+        highest: Math.max(booked.highest, Number(row.id)),
+        gone: booked.gone + 1,
+      });
+    }
+    const channels = [...byChannel.keys()];
+    const booked = [...byChannel.values()];
+    await client.query(SQL.recordGoneIn, [channels, booked.map((b) => b.highest), booked.map((b) => b.gone)]);
+    await client.query(SQL.recordGone, [Math.max(...booked.map((b) => b.highest)), rows.length]);
     return rows.length;
   }
 
