@@ -39,8 +39,21 @@ describe('parseUsersFile', () => {
   });
 
   it('ignores unknown fields of an entry', () => {
-    const [user] = parseUsersFile(fileOf([{ ...alice, role: 'admin' }]), FILE);
+    const [user] = parseUsersFile(fileOf([{ ...alice, team: 'red' }]), FILE);
     expect(user).toEqual(alice);
+  });
+
+  it.each(['admin', 'user'] as const)('keeps a role of %s', (role) => {
+    expect(parseUsersFile(fileOf([{ ...alice, role }]), FILE)).toEqual([{ ...alice, role }]);
+  });
+
+  it('leaves role out when the entry has none (a user)', () => {
+    expect(parseUsersFile(fileOf([alice]), FILE)[0]).not.toHaveProperty('role');
+  });
+
+  it('writes back the roles it read, and none where the file had none', () => {
+    const users = parseUsersFile(fileOf([{ ...alice, role: 'admin' }, bob]), FILE);
+    expect(parseUsersFile(serializeUsersFile(users), FILE)).toEqual([{ ...alice, role: 'admin' }, bob]);
   });
 
   it.each([
@@ -107,6 +120,15 @@ describe('parseUsersFile', () => {
       ['the empty string', ''],
     ])('whose username has %s', (_name, username) => {
       expectNamed([alice, { ...bob, username }], 1, username, 'username', /must match/);
+    });
+
+    it.each([
+      ['an unknown role', 'owner'],
+      ['upper case', 'Admin'],
+      ['a number', 1],
+      ['null', null],
+    ])('whose role is %s', (_name, role) => {
+      expectNamed([alice, { ...bob, role }], 1, 'bob', 'role', /must be "admin" or "user"/);
     });
 
     it('whose username is not a string', () => {

@@ -1,8 +1,13 @@
-/** A user as the user file stores it. */
+export const ROLES = ['admin', 'user'] as const;
+/** What a user may do beyond chatting: admins approve sign-ups (and manage every channel). */
+export type Role = (typeof ROLES)[number];
+
+/** A user as the user file stores it; `role` only when the file gives one (the default is `user`). */
 export interface UserRecord {
   username: string;
   displayName: string;
   passwordHash: string;
+  role?: Role;
 }
 
 /** A user as the API shows it. */
@@ -44,7 +49,7 @@ export function parseUsersFile(text: string, file: string): UserRecord[] {
 
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
       throw fail('entry', 'must be an object');
-    const { username, displayName, passwordHash } = record;
+    const { username, displayName, passwordHash, role } = record;
     if (typeof username !== 'string' || !USERNAME_PATTERN.test(username)) {
       throw fail('username', `must match ${USERNAME_PATTERN.source}`);
     }
@@ -64,7 +69,13 @@ export function parseUsersFile(text: string, file: string): UserRecord[] {
     if (Number(cost) > MAX_BCRYPT_COST) {
       throw fail('passwordHash', `has cost ${cost}; bcrypt allows at most ${MAX_BCRYPT_COST}`);
     }
-    return { username, displayName: displayName ?? username, passwordHash };
+    if (role !== undefined && !ROLES.includes(role as Role)) throw fail('role', 'must be "admin" or "user"');
+    return {
+      username,
+      displayName: displayName ?? username,
+      passwordHash,
+      ...(role !== undefined && { role: role as Role }),
+    };
   });
 }
 
