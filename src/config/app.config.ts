@@ -47,6 +47,10 @@ export function toAppConfig(env: EnvironmentVariables) {
       cacheTtlMs: env.AUTH_CACHE_TTL_SECONDS * 1000,
       cacheMaxEntries: env.AUTH_CACHE_MAX_ENTRIES,
     },
+    signup: {
+      mode: env.SIGNUP,
+      perAddressPerHour: env.SIGNUP_PER_ADDRESS_PER_HOUR,
+    },
     rateLimit: {
       perUserPerMinute: env.RATE_LIMIT_PER_USER_PER_MINUTE,
       perAddressPerMinute: env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,

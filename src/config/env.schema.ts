@@ -45,6 +45,9 @@ export class EnvironmentVariables {
   @ToInt() @Max(3600) @Min(0) @IsInt() AUTH_CACHE_TTL_SECONDS = 300;
   @ToInt() @Max(1_000_000) @Min(1) @IsInt() AUTH_CACHE_MAX_ENTRIES = 10_000;
 
+  @IsIn(['closed', 'approval', 'open']) SIGNUP: 'closed' | 'approval' | 'open' = 'closed';
+  @ToInt() @Max(10_000) @Min(1) @IsInt() SIGNUP_PER_ADDRESS_PER_HOUR = 5;
+
   @ToInt() @Max(100_000) @Min(1) @IsInt() MAX_STREAMS_PER_USER = 10;
   @ToInt() @Max(300) @Min(1) @IsInt() STREAM_PING_SECONDS = 15;
   @ToInt() @Max(64 * 1024 * 1024) @Min(1024) @IsInt() STREAM_MAX_BUFFER_BYTES = 1024 * 1024;
