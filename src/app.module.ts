@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './common/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ChannelsModule } from './channels/channels.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 
 /** The built React page (frontend/dist), served at `/` by the same process as the API. */
@@ -26,6 +27,7 @@ const PAGE_ROOT = fileURLToPath(new URL('../frontend/dist', import.meta.url));
     AuthModule,
     SecurityModule,
     MessagesModule,
+    ChannelsModule,
     HealthModule,
     MetricsModule,
   ],

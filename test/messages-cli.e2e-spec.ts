@@ -15,10 +15,22 @@ describe('npm run export / import (messages CLI)', () => {
     const store = new SqliteMessageStore({ path, maxMessages: 10_000 });
     const now = Date.now();
     const at = (msAgo: number) => new Date(now - msAgo).toISOString();
-    await store.append({ id: 1, user: 'alice', text: 'expired', createdAt: at(2 * 3600_000) }, 0);
-    await store.append({ id: 2, user: 'alice', text: 'hi 👋', createdAt: at(3000), clientMsgId: 'c-2' }, 0);
-    await store.append({ id: 3, user: 'bob', text: 'line\nbreak', createdAt: at(2000) }, 0);
-    await store.append({ id: 4, user: 'carol', text: '"quoted"', createdAt: at(1000) }, 0);
+    await store.append(
+      { channel: 'general', id: 1, user: 'alice', text: 'expired', createdAt: at(2 * 3600_000) },
+      0,
+    );
+    await store.append(
+      { channel: 'general', id: 2, user: 'alice', text: 'hi 👋', createdAt: at(3000), clientMsgId: 'c-2' },
+      0,
+    );
+    await store.append(
+      { channel: 'general', id: 3, user: 'bob', text: 'line\nbreak', createdAt: at(2000) },
+      0,
+    );
+    await store.append(
+      { channel: 'general', id: 4, user: 'carol', text: '"quoted"', createdAt: at(1000) },
+      0,
+    );
     await store.close();
     return `sqlite:${path}`;
   }

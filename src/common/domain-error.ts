@@ -1,11 +1,6 @@
 /** What went wrong, in the domain's words; the exception filter maps each code to HTTP in one table. */
 export type DomainErrorCode =
-  | 'bad_request'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited';
+  'bad_request' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited';
 
 export class DomainError extends Error {
   constructor(

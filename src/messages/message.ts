@@ -1,6 +1,8 @@
 /** A chat message as the API shows it (API.md, Message). */
 export interface Message {
   id: number;
+  /** The channel or DM it was posted in. */
+  channel: string;
   user: string;
   text: string;
   createdAt: string;
@@ -13,3 +15,6 @@ export interface MessagePage {
   hasOlder: boolean;
   hasNewer: boolean;
 }
+
+/** The channel every user is in; `/api/messages` reads and writes it. */
+export const GENERAL = 'general';

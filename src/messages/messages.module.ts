@@ -1,4 +1,5 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DirectoryModule } from '../channels/directory.module.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { EvictionService } from './eviction.service.js';
 import { InProcessMessageHub, MessageHub } from './message-hub.js';
@@ -10,6 +11,7 @@ import { MessageStore } from './store/message-store.js';
 import { openMessageStore } from './store/open-message-store.js';
 
 @Module({
+  imports: [DirectoryModule],
   controllers: [MessagesController, StreamController],
   providers: [
     {

@@ -51,13 +51,21 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   async onModuleInit(): Promise<void> {
-    const [lastId, newest] = await Promise.all([this.store.lastId(), this.store.latest(1, 0)]);
-    this.lastId = lastId;
-    this.lastCreatedAt = newest.messages.length > 0 ? Date.parse(newest.messages[0].createdAt) : 0;
+    this.lastId = await this.store.lastId();
+    // Ids are microseconds since the epoch (or more), so the newest creation time follows from the newest id; the
+    // store rejects a message created before its newest one.
+    this.lastCreatedAt = Math.min(Math.floor(this.lastId / 1000), this.clock.now());
   }
 
-  /** Stores a message from `user`, or finds the one a retry of the same `clientMsgId` already stored. */
-  async send(user: string, input: NewMessage): Promise<{ message: Message; created: boolean }> {
+  /**
+   * Stores a message from `user` in `channel` (whose access the caller has checked), or finds the one a retry of the
+   * same `clientMsgId` already stored.
+   */
+  async send(
+    user: string,
+    channel: string,
+    input: NewMessage,
+  ): Promise<{ message: Message; created: boolean }> {
     const notBefore = this.notBefore();
     if (input.clientMsgId !== undefined) {
       const original = await this.store.findByClientMsgId(user, input.clientMsgId, notBefore);
@@ -72,6 +80,7 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
     this.lastCreatedAt = Math.max(this.lastCreatedAt, now);
     const draft: Message = {
       id: this.lastId,
+      channel,
       user,
       text: input.text,
       createdAt: new Date(this.lastCreatedAt).toISOString(),
@@ -86,33 +95,52 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
    * A page of messages. With `after` and `waitMs`, an empty page is held until a newer message is stored, `waitMs`
    * passes, `signal` aborts (the client went away) or the server shuts down.
    */
-  async list(query: PageQuery, signal?: AbortSignal): Promise<MessagePage> {
-    if (query.before !== undefined) return this.store.before(query.before, query.limit, this.notBefore());
-    if (query.after === undefined) return this.store.latest(query.limit, this.notBefore());
-    if (!query.waitMs) return this.store.after(query.after, query.limit, this.notBefore());
+  async list(channel: string, query: PageQuery, signal?: AbortSignal): Promise<MessagePage> {
+    const { limit, before, after, waitMs } = query;
+    if (before !== undefined) return this.store.before(channel, before, limit, this.notBefore());
+    if (after === undefined) return this.store.latest(channel, limit, this.notBefore());
+    if (!waitMs) return this.store.after(channel, after, limit, this.notBefore());
 
     // Listen before reading, so that a message stored between the read and the wait is not missed.
-    const arrival = this.nextMessageAfter(query.after, query.waitMs, signal);
+    const arrival = this.nextMessageAfter(channel, after, waitMs, signal);
     try {
-      const page = await this.store.after(query.after, query.limit, this.notBefore());
+      const page = await this.store.after(channel, after, limit, this.notBefore());
       if (page.messages.length > 0 || signal?.aborted) return page;
       await arrival.promise;
-      return await this.store.after(query.after, query.limit, this.notBefore());
+      return await this.store.after(channel, after, limit, this.notBefore());
     } finally {
       arrival.cancel();
     }
+  }
+
+  /** The retained messages after `afterId` in any of `channels`, oldest first (a stream's replay). */
+  listAcross(channels: readonly string[], afterId: number, limit: number): Promise<MessagePage> {
+    return this.store.afterIn(channels, afterId, limit, this.notBefore());
+  }
+
+  /** The number of retained messages of `channel` after `lastReadId`, and the id of its newest one. */
+  async unread(
+    channel: string,
+    lastReadId: number,
+  ): Promise<{ unread: number; lastMessageId: number | null }> {
+    const notBefore = this.notBefore();
+    const [unread, { newestId }] = await Promise.all([
+      this.store.countAfter(channel, lastReadId, notBefore),
+      this.store.bounds(channel, notBefore),
+    ]);
+    return { unread, lastMessageId: newestId };
   }
 
   /**
    * A page without waiting, as JSON. Pages are cached by query and by the oldest and newest retained ids, which
    * change whenever a message is stored, dropped or expires, so that a popular page is serialized once.
    */
-  async listJson(query: Omit<PageQuery, 'waitMs'>): Promise<string> {
-    const { oldestId, newestId } = await this.store.bounds(this.notBefore());
-    const key = `${query.limit}/${query.before}/${query.after}/${oldestId}/${newestId}`;
+  async listJson(channel: string, query: Omit<PageQuery, 'waitMs'>): Promise<string> {
+    const { oldestId, newestId } = await this.store.bounds(channel, this.notBefore());
+    const key = `${channel}/${query.limit}/${query.before}/${query.after}/${oldestId}/${newestId}`;
     let json = this.pages.get(key);
     if (json === undefined) {
-      json = JSON.stringify(await this.list(query));
+      json = JSON.stringify(await this.list(channel, query));
       this.pages.set(key, json);
     }
     return json;
@@ -123,14 +151,14 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
     return this.waiters.size;
   }
 
-  /** Where a client that has seen every message up to `lastSeenId` resumes. */
-  async resumePoint(lastSeenId: number): Promise<ResumePoint> {
+  /** Where a client that has seen every message of `channels` up to `lastSeenId` resumes. */
+  async resumePoint(channels: readonly string[], lastSeenId: number): Promise<ResumePoint> {
     const notBefore = this.notBefore();
-    const [lastGone, { oldestId }] = await Promise.all([
-      this.store.lastGoneId(notBefore),
-      this.store.bounds(notBefore),
-    ]);
-    return { missed: lastGone > lastSeenId, oldestId };
+    const lastGone = await this.store.lastGoneId(channels, notBefore);
+    if (lastGone <= lastSeenId) return { missed: false, oldestId: null };
+    const oldest = await Promise.all(channels.map((c) => this.store.bounds(c, notBefore)));
+    const ids = oldest.map((b) => b.oldestId).filter((id): id is number => id !== null);
+    return { missed: true, oldestId: ids.length > 0 ? Math.min(...ids) : null };
   }
 
   beforeApplicationShutdown(): void {
@@ -142,11 +170,13 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
     return this.store.evict(this.notBefore());
   }
 
-  private nextMessageAfter(afterId: number, waitMs: number, signal?: AbortSignal) {
+  private nextMessageAfter(channel: string, afterId: number, waitMs: number, signal?: AbortSignal) {
     let release = () => {};
     const promise = new Promise<void>((resolve) => {
       const timer = setTimeout(() => release(), waitMs);
-      const unsubscribe = this.hub.subscribe((message) => message.id > afterId && release());
+      const unsubscribe = this.hub.subscribe(
+        (message) => message.channel === channel && message.id > afterId && release(),
+      );
       signal?.addEventListener('abort', () => release(), { once: true });
       release = () => {
         clearTimeout(timer);

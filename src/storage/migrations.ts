@@ -74,6 +74,7 @@ const CHANNELS_V2 = `
   );
   ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'general';
   CREATE INDEX messages_channel_id ON messages (channel, id);
+  CREATE INDEX messages_channel_created_ms ON messages (channel, created_ms);
   CREATE TABLE channel_state (
     channel TEXT PRIMARY KEY,
     stored BIGINT NOT NULL,

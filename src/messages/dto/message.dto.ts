@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class MessageDto {
   @ApiProperty({ example: 1764237600000123 }) id!: number;
+  @ApiProperty({ example: 'general' }) channel!: string;
   @ApiProperty({ example: 'alice' }) user!: string;
   @ApiProperty({ example: 'hello' }) text!: string;
   @ApiProperty({ example: '2026-11-27T10:00:00.000Z' }) createdAt!: string;

@@ -6,9 +6,13 @@ const T0 = Date.parse('2026-11-27T10:00:00.000Z');
 /** A `notBefore` that keeps everything, for tests that are not about the TTL. */
 const KEEP_ALL = 0;
 
+/** The channel of the tests that are not about channels. */
+const C = 'general';
+
 function message(id: number, overrides: Partial<Message> = {}): Message {
   return {
     id,
+    channel: C,
     user: 'alice',
     text: `message ${id}`,
     createdAt: new Date(T0 + id).toISOString(),
@@ -57,7 +61,7 @@ export function describeMessageStore(
         const result = await store.append(given, KEEP_ALL);
 
         expect(result).toEqual({ message: given, created: true });
-        expect((await store.latest(10, KEEP_ALL)).messages).toEqual([given]);
+        expect((await store.latest(C, 10, KEEP_ALL)).messages).toEqual([given]);
         expect(await store.lastId()).toBe(42);
       });
 
@@ -68,7 +72,7 @@ export function describeMessageStore(
       it('rejects an id lower than the last one', async () => {
         const store = await storeWith([5]);
         await expect(attemptAppend(store, message(4))).rejects.toThrow('out of order');
-        expect(idsOf(await store.latest(10, KEEP_ALL))).toEqual([5]);
+        expect(idsOf(await store.latest(C, 10, KEEP_ALL))).toEqual([5]);
       });
 
       it('rejects an id equal to the last one', async () => {
@@ -97,11 +101,11 @@ export function describeMessageStore(
 
         await store.append(message(4), KEEP_ALL);
 
-        const page = await store.latest(10, KEEP_ALL);
+        const page = await store.latest(C, 10, KEEP_ALL);
         expect(idsOf(page)).toEqual([2, 3, 4]);
         expect(page.hasOlder).toBe(false);
-        expect(idsOf(await store.after(0, 10, KEEP_ALL))).toEqual([2, 3, 4]);
-        expect(idsOf(await store.before(3, 10, KEEP_ALL))).toEqual([2]);
+        expect(idsOf(await store.after(C, 0, 10, KEEP_ALL))).toEqual([2, 3, 4]);
+        expect(idsOf(await store.before(C, 3, 10, KEEP_ALL))).toEqual([2]);
       });
 
       it('keeps lastId past dropped messages', async () => {
@@ -123,7 +127,7 @@ export function describeMessageStore(
     describe('latest', () => {
       it('returns the newest messages ascending, with hasOlder when more exist', async () => {
         const store = await storeWith(range(1, 10));
-        expect(await store.latest(3, KEEP_ALL)).toEqual({
+        expect(await store.latest(C, 3, KEEP_ALL)).toEqual({
           messages: [message(8), message(9), message(10)],
           hasOlder: true,
           hasNewer: false,
@@ -132,14 +136,14 @@ export function describeMessageStore(
 
       it('returns everything without hasOlder when the limit covers all', async () => {
         const store = await storeWith(range(1, 3));
-        const page = await store.latest(3, KEEP_ALL);
+        const page = await store.latest(C, 3, KEEP_ALL);
         expect(idsOf(page)).toEqual([1, 2, 3]);
         expect(page).toMatchObject({ hasOlder: false, hasNewer: false });
-        expect(await store.latest(50, KEEP_ALL)).toEqual(page);
+        expect(await store.latest(C, 50, KEEP_ALL)).toEqual(page);
       });
 
       it('returns an empty page from an empty store', async () => {
-        expect(await (await openStore(10)).latest(50, KEEP_ALL)).toEqual({
+        expect(await (await openStore(10)).latest(C, 50, KEEP_ALL)).toEqual({
           messages: [],
           hasOlder: false,
           hasNewer: false,
@@ -163,20 +167,20 @@ export function describeMessageStore(
         ['from the oldest', 1, 3, [], false, true],
         ['from older than all', 0, 3, [], false, true],
       ])('pages %s', async (_name, id, limit, ids, hasOlder, hasNewer) => {
-        const page = await store.before(id, limit, KEEP_ALL);
+        const page = await store.before(C, id, limit, KEEP_ALL);
         expect(idsOf(page)).toEqual(ids);
         expect(page).toMatchObject({ hasOlder, hasNewer });
       });
 
       it('uses the id as a bound, not a position, when ids have gaps', async () => {
         const gappy = await storeWith([10, 20, 30, 40]);
-        const page = await gappy.before(35, 2, KEEP_ALL);
+        const page = await gappy.before(C, 35, 2, KEEP_ALL);
         expect(idsOf(page)).toEqual([20, 30]);
         expect(page).toMatchObject({ hasOlder: true, hasNewer: true });
       });
 
       it('returns an empty page from an empty store', async () => {
-        expect(await (await openStore(10)).before(5, 10, KEEP_ALL)).toEqual({
+        expect(await (await openStore(10)).before(C, 5, 10, KEEP_ALL)).toEqual({
           messages: [],
           hasOlder: false,
           hasNewer: false,
@@ -199,20 +203,20 @@ export function describeMessageStore(
         ['from the newest', 10, 3, [], true, false],
         ['from beyond all', 100, 3, [], true, false],
       ])('pages %s', async (_name, id, limit, ids, hasOlder, hasNewer) => {
-        const page = await store.after(id, limit, KEEP_ALL);
+        const page = await store.after(C, id, limit, KEEP_ALL);
         expect(idsOf(page)).toEqual(ids);
         expect(page).toMatchObject({ hasOlder, hasNewer });
       });
 
       it('uses the id as a bound, not a position, when ids have gaps', async () => {
         const gappy = await storeWith([10, 20, 30, 40]);
-        const page = await gappy.after(15, 2, KEEP_ALL);
+        const page = await gappy.after(C, 15, 2, KEEP_ALL);
         expect(idsOf(page)).toEqual([20, 30]);
         expect(page).toMatchObject({ hasOlder: true, hasNewer: true });
       });
 
       it('returns an empty page from an empty store', async () => {
-        expect(await (await openStore(10)).after(0, 10, KEEP_ALL)).toEqual({
+        expect(await (await openStore(10)).after(C, 0, 10, KEEP_ALL)).toEqual({
           messages: [],
           hasOlder: false,
           hasNewer: false,
@@ -229,48 +233,48 @@ export function describeMessageStore(
       });
 
       it('latest never reaches an expired message and has no older one', async () => {
-        const page = await store.latest(50, notBefore);
+        const page = await store.latest(C, 50, notBefore);
         expect(idsOf(page)).toEqual(range(4, 10));
         expect(page).toMatchObject({ hasOlder: false, hasNewer: false });
       });
 
       it('before stops at the oldest retained message', async () => {
-        const page = await store.before(7, 50, notBefore);
+        const page = await store.before(C, 7, 50, notBefore);
         expect(idsOf(page)).toEqual([4, 5, 6]);
         expect(page.hasOlder).toBe(false);
       });
 
       it('before an expired id is empty and reports the retained newer ones', async () => {
-        const page = await store.before(3, 50, notBefore);
+        const page = await store.before(C, 3, 50, notBefore);
         expect(idsOf(page)).toEqual([]);
         expect(page).toMatchObject({ hasOlder: false, hasNewer: true });
       });
 
       // Expired messages not yet evicted must not eat into the limit of a page.
       it('after 0 starts at the oldest retained message and fills the page', async () => {
-        const page = await store.after(0, 2, notBefore);
+        const page = await store.after(C, 0, 2, notBefore);
         expect(idsOf(page)).toEqual([4, 5]);
         expect(page).toMatchObject({ hasOlder: false, hasNewer: true });
       });
 
       it('after an expired id returns a full page from the oldest retained message', async () => {
-        const page = await store.after(2, 3, notBefore);
+        const page = await store.after(C, 2, 3, notBefore);
         expect(idsOf(page)).toEqual([4, 5, 6]);
         expect(page).toMatchObject({ hasOlder: false, hasNewer: true });
       });
 
       it('after an expired id with a large limit returns every retained message', async () => {
-        const page = await store.after(2, 50, notBefore);
+        const page = await store.after(C, 2, 50, notBefore);
         expect(idsOf(page)).toEqual(range(4, 10));
         expect(page).toMatchObject({ hasOlder: false, hasNewer: false });
       });
 
       it('keeps a message created exactly at notBefore', async () => {
-        expect(idsOf(await store.latest(1, T0 + 10))).toEqual([10]);
+        expect(idsOf(await store.latest(C, 1, T0 + 10))).toEqual([10]);
       });
 
       it('returns nothing once every message is expired', async () => {
-        expect(await store.latest(50, T0 + 11)).toEqual({
+        expect(await store.latest(C, 50, T0 + 11)).toEqual({
           messages: [],
           hasOlder: false,
           hasNewer: false,
@@ -292,7 +296,7 @@ export function describeMessageStore(
         expect(await store.evict(T0 + 4)).toBe(3);
         expect(await store.evict(T0 + 4)).toBe(0);
 
-        expect(idsOf(await store.latest(50, KEEP_ALL))).toEqual(range(4, 10));
+        expect(idsOf(await store.latest(C, 50, KEEP_ALL))).toEqual(range(4, 10));
       });
 
       it('returns 0 on an empty store', async () => {
@@ -302,7 +306,7 @@ export function describeMessageStore(
       it('frees more expired messages than one batch in one run', async () => {
         const store = await storeWith(range(1, 1200), 2000);
         expect(await store.evict(T0 + 1101)).toBe(1100);
-        expect(idsOf(await store.latest(200, KEEP_ALL))).toEqual(range(1101, 1200));
+        expect(idsOf(await store.latest(C, 200, KEEP_ALL))).toEqual(range(1101, 1200));
       });
 
       it('frees the clientMsgId entries of evicted messages', async () => {
@@ -317,24 +321,100 @@ export function describeMessageStore(
       });
     });
 
+    describe('channels', () => {
+      // Ids 1..9 in three channels: a gets 1,4,7; b gets 2,5,8; c gets 3,6,9.
+      const inThree = async (maxMessages = 1000) => {
+        const store = await openStore(maxMessages);
+        for (let id = 1; id <= 9; id++)
+          await store.append(message(id, { channel: 'abc'[(id - 1) % 3] }), KEEP_ALL);
+        return store;
+      };
+
+      it('pages only through the messages of the channel asked for', async () => {
+        const store = await inThree();
+        expect(idsOf(await store.latest('a', 10, KEEP_ALL))).toEqual([1, 4, 7]);
+        expect(await store.before('b', 8, 1, KEEP_ALL)).toEqual({
+          messages: [message(5, { channel: 'b' })],
+          hasOlder: true,
+          hasNewer: true,
+        });
+        expect(await store.after('c', 3, 10, KEEP_ALL)).toMatchObject({ hasOlder: true, hasNewer: false });
+        expect(idsOf(await store.after('c', 3, 10, KEEP_ALL))).toEqual([6, 9]);
+        expect(await store.bounds('b', KEEP_ALL)).toEqual({ oldestId: 2, newestId: 8 });
+        expect(await store.latest('none', 10, KEEP_ALL)).toEqual({
+          messages: [],
+          hasOlder: false,
+          hasNewer: false,
+        });
+      });
+
+      it('merges several channels in id order for a replay', async () => {
+        const store = await inThree();
+        expect(await store.afterIn(['a', 'c'], 3, 3, KEEP_ALL)).toEqual({
+          messages: [4, 6, 7].map((id) => message(id, { channel: 'ac'[id % 3 === 1 ? 0 : 1] })),
+          hasOlder: false,
+          hasNewer: true,
+        });
+        expect(idsOf(await store.afterIn(['a', 'c'], 7, 10, KEEP_ALL))).toEqual([9]);
+        expect(idsOf(await store.afterIn(['b'], 0, 10, T0 + 3))).toEqual([5, 8]);
+        expect((await store.afterIn([], 0, 10, KEEP_ALL)).messages).toEqual([]);
+      });
+
+      it('applies the count cap per channel', async () => {
+        const store = await inThree(2);
+        expect(idsOf(await store.latest('a', 10, KEEP_ALL))).toEqual([4, 7]);
+        expect(idsOf(await store.latest('b', 10, KEEP_ALL))).toEqual([5, 8]);
+        expect(await store.lastGoneId(['a'], KEEP_ALL)).toBe(1);
+        expect(await store.lastGoneId(['b', 'c'], KEEP_ALL)).toBe(3);
+        expect(await store.lastGoneId(['none'], KEEP_ALL)).toBe(0);
+      });
+
+      it('counts the retained messages after an id in one channel', async () => {
+        const store = await inThree();
+        expect(await store.countAfter('a', 0, KEEP_ALL)).toBe(3);
+        expect(await store.countAfter('a', 4, KEEP_ALL)).toBe(1);
+        expect(await store.countAfter('a', 0, T0 + 2)).toBe(2);
+        expect(await store.countAfter('a', 9, KEEP_ALL)).toBe(0);
+        expect(await store.countAfter('none', 0, KEEP_ALL)).toBe(0);
+      });
+
+      it('keeps clientMsgIds unique per user across channels', async () => {
+        const store = await openStore(10);
+        const original = message(1, { channel: 'a', clientMsgId: 'same' });
+        await store.append(original, KEEP_ALL);
+        expect(await store.append(message(2, { channel: 'b', clientMsgId: 'same' }), KEEP_ALL)).toEqual({
+          message: original,
+          created: false,
+        });
+      });
+
+      it('evicts expired messages of every channel, and remembers the newest gone per channel', async () => {
+        const store = await inThree();
+        expect(await store.evict(T0 + 5)).toBe(4);
+        expect(idsOf(await store.afterIn(['a', 'b', 'c'], 0, 10, KEEP_ALL))).toEqual([5, 6, 7, 8, 9]);
+        expect(await store.lastGoneId(['a'], KEEP_ALL)).toBe(4);
+        expect(await store.lastGoneId(['c'], KEEP_ALL)).toBe(3);
+      });
+    });
+
     describe('lastGoneId', () => {
       it('is 0 while nothing is gone', async () => {
-        expect(await (await storeWith([1, 2])).lastGoneId(KEEP_ALL)).toBe(0);
+        expect(await (await storeWith([1, 2])).lastGoneId([C], KEEP_ALL)).toBe(0);
       });
 
       it('is the newest expired id by notBefore, before any eviction', async () => {
-        expect(await (await storeWith(range(1, 5))).lastGoneId(T0 + 4)).toBe(3);
+        expect(await (await storeWith(range(1, 5))).lastGoneId([C], T0 + 4)).toBe(3);
       });
 
       it('remembers the newest id dropped by the cap or evicted, even when no row is left', async () => {
         const capped = await storeWith(range(1, 5), 2);
-        expect(await capped.lastGoneId(KEEP_ALL)).toBe(3);
+        expect(await capped.lastGoneId([C], KEEP_ALL)).toBe(3);
 
         const evicted = await storeWith(range(1, 5));
         expect(await evicted.evict(T0 + 6)).toBe(5);
-        expect(await evicted.lastGoneId(KEEP_ALL)).toBe(5);
+        expect(await evicted.lastGoneId([C], KEEP_ALL)).toBe(5);
         expect(await evicted.lastId()).toBe(5);
-        expect(await evicted.bounds(KEEP_ALL)).toEqual({ oldestId: null, newestId: null });
+        expect(await evicted.bounds(C, KEEP_ALL)).toEqual({ oldestId: null, newestId: null });
       });
     });
 
@@ -347,7 +427,7 @@ export function describeMessageStore(
         const retry = await store.append(message(2, { clientMsgId: 'c', text: 'different' }), KEEP_ALL);
 
         expect(retry).toEqual({ message: original, created: false });
-        expect(idsOf(await store.latest(50, KEEP_ALL))).toEqual([1]);
+        expect(idsOf(await store.latest(C, 50, KEEP_ALL))).toEqual([1]);
         expect(await store.lastId()).toBe(1);
       });
 
@@ -383,7 +463,7 @@ export function describeMessageStore(
       it('does not index messages sent without a clientMsgId', async () => {
         const store = await storeWith([1, 2]);
         expect((await store.append(message(3), KEEP_ALL)).created).toBe(true);
-        expect(idsOf(await store.latest(50, KEEP_ALL))).toEqual([1, 2, 3]);
+        expect(idsOf(await store.latest(C, 50, KEEP_ALL))).toEqual([1, 2, 3]);
       });
     });
 
@@ -400,10 +480,10 @@ export function describeMessageStore(
 
       it('visits every retained message exactly once going back with before from the newest', async () => {
         const seen: number[] = [];
-        let page = await store.latest(PAGE, notBefore);
+        let page = await store.latest(C, PAGE, notBefore);
         seen.unshift(...idsOf(page));
         while (page.hasOlder) {
-          page = await store.before(page.messages[0].id, PAGE, notBefore);
+          page = await store.before(C, page.messages[0].id, PAGE, notBefore);
           expect(page.messages.length).toBeGreaterThan(0);
           seen.unshift(...idsOf(page));
         }
@@ -421,11 +501,11 @@ export function describeMessageStore(
 
       async function expectForwardWalk(notBefore: number, expected: number[]) {
         const seen: number[] = [];
-        let page = await store.after(0, PAGE, notBefore);
+        let page = await store.after(C, 0, PAGE, notBefore);
         expect(page.messages.length).toBeGreaterThan(0);
         seen.push(...idsOf(page));
         while (page.hasNewer) {
-          page = await store.after(page.messages[page.messages.length - 1].id, PAGE, notBefore);
+          page = await store.after(C, page.messages[page.messages.length - 1].id, PAGE, notBefore);
           expect(page.messages.length).toBeGreaterThan(0);
           seen.push(...idsOf(page));
         }
@@ -440,11 +520,12 @@ export function describeMessageStore(
 
     it('gives the oldest and newest retained ids, skipping expired ones, and nulls when none is retained', async () => {
       const store = await openStore(3);
-      expect(await store.bounds(0)).toEqual({ oldestId: null, newestId: null });
-      for (let i = 1; i <= 4; i++) await store.append({ id: i, user: 'u', text: 't', createdAt: at(i) }, 0);
-      expect(await store.bounds(0)).toEqual({ oldestId: 2, newestId: 4 });
-      expect(await store.bounds(Date.parse(at(3)))).toEqual({ oldestId: 3, newestId: 4 });
-      expect(await store.bounds(Date.parse(at(5)))).toEqual({ oldestId: null, newestId: null });
+      expect(await store.bounds(C, 0)).toEqual({ oldestId: null, newestId: null });
+      for (let i = 1; i <= 4; i++)
+        await store.append({ id: i, channel: C, user: 'u', text: 't', createdAt: at(i) }, 0);
+      expect(await store.bounds(C, 0)).toEqual({ oldestId: 2, newestId: 4 });
+      expect(await store.bounds(C, Date.parse(at(3)))).toEqual({ oldestId: 3, newestId: 4 });
+      expect(await store.bounds(C, Date.parse(at(5)))).toEqual({ oldestId: null, newestId: null });
     });
   });
 }

@@ -4,17 +4,17 @@ import type { Message, MessagePage } from '../message.js';
 export const EVICTION_BATCH = 500;
 
 /**
- * The storage port of MessagesService. `notBefore` (epoch ms) is the oldest creation time still retained:
- * reads never return an older message, whether or not eviction has run. Ids are ascending and unique; every
- * read costs O(log n + page).
+ * The storage port of MessagesService. Ids are global, ascending and unique across channels; the count cap applies
+ * per channel, the age cap to all. `notBefore` (epoch ms) is the oldest creation time still retained: reads never
+ * return an older message, whether or not eviction has run. Every read costs O(log n + page).
  */
 export abstract class MessageStore {
   /** The highest id ever stored (0 when none), so ids keep increasing across restarts. */
   abstract lastId(): Promise<number>;
 
   /**
-   * Stores a message unless the same user already has a retained message with its `clientMsgId`; then that
-   * message is returned with `created: false` and nothing is stored.
+   * Stores a message in its channel unless the same user already has a retained message with its `clientMsgId`
+   * (in any channel); then that message is returned with `created: false` and nothing is stored.
    */
   abstract append(message: Message, notBefore: number): Promise<{ message: Message; created: boolean }>;
 
@@ -24,23 +24,38 @@ export abstract class MessageStore {
     notBefore: number,
   ): Promise<Message | undefined>;
 
-  /** The newest `limit` messages. */
-  abstract latest(limit: number, notBefore: number): Promise<MessagePage>;
+  /** The newest `limit` messages of `channel`. */
+  abstract latest(channel: string, limit: number, notBefore: number): Promise<MessagePage>;
 
-  /** The newest `limit` messages with id < `id`. */
-  abstract before(id: number, limit: number, notBefore: number): Promise<MessagePage>;
+  /** The newest `limit` messages of `channel` with id < `id`. */
+  abstract before(channel: string, id: number, limit: number, notBefore: number): Promise<MessagePage>;
 
-  /** The oldest `limit` messages with id > `id`. */
-  abstract after(id: number, limit: number, notBefore: number): Promise<MessagePage>;
+  /** The oldest `limit` messages of `channel` with id > `id`. */
+  abstract after(channel: string, id: number, limit: number, notBefore: number): Promise<MessagePage>;
 
-  /** The oldest and the newest retained ids (null when none is retained). */
-  abstract bounds(notBefore: number): Promise<{ oldestId: number | null; newestId: number | null }>;
+  /** The oldest `limit` messages with id > `id` in any of `channels` (a stream's replay); `hasOlder` is false. */
+  abstract afterIn(
+    channels: readonly string[],
+    id: number,
+    limit: number,
+    notBefore: number,
+  ): Promise<MessagePage>;
+
+  /** The oldest and the newest retained ids of `channel` (null when none is retained). */
+  abstract bounds(
+    channel: string,
+    notBefore: number,
+  ): Promise<{ oldestId: number | null; newestId: number | null }>;
+
+  /** How many retained messages of `channel` have an id > `id` (unread counts). */
+  abstract countAfter(channel: string, id: number, notBefore: number): Promise<number>;
 
   /**
-   * The highest id of a message that is gone (evicted, dropped by the count cap, or older than `notBefore`), 0 when
-   * none is. A client that saw up to id X missed something exactly when this is greater than X.
+   * The highest id of a message of `channels` that is gone (evicted, dropped by the count cap, or older than
+   * `notBefore`), 0 when none is. A client that saw up to id X of these channels missed something exactly when this
+   * is greater than X.
    */
-  abstract lastGoneId(notBefore: number): Promise<number>;
+  abstract lastGoneId(channels: readonly string[], notBefore: number): Promise<number>;
 
   /** Frees messages created before `notBefore`; returns how many. */
   abstract evict(notBefore: number): Promise<number>;

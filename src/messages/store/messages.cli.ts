@@ -2,7 +2,8 @@ import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
 import { toAppConfig } from '../../config/app.config.js';
 import { validateEnvironment } from '../../config/env.schema.js';
-import type { Message } from '../message.js';
+import { GENERAL, type Message } from '../message.js';
+import { openChannelStore } from '../../channels/store/open-channel-store.js';
 import type { MessageStore } from './message-store.js';
 import { openMessageStore } from './open-message-store.js';
 
@@ -14,14 +15,18 @@ function settings(store?: string) {
   return { config, notBefore: Date.now() - config.messages.ttlMs };
 }
 
+/** Opens the message store and reads the names of its channels (channels and members are not exported). */
 async function withStore(
   store: string | undefined,
-  use: (store: MessageStore, notBefore: number) => Promise<void>,
+  use: (store: MessageStore, notBefore: number, channels: string[]) => Promise<void>,
 ) {
   const { config, notBefore } = settings(store);
+  const directory = await openChannelStore(config.store);
+  const channels = (await directory.load()).channels.map((c) => c.name);
+  await directory.close();
   const opened = await openMessageStore(config.store, config.messages.maxMessages);
   try {
-    await use(opened, notBefore);
+    await use(opened, notBefore, channels);
   } finally {
     await opened.close();
   }
@@ -38,6 +43,9 @@ function parseLine(line: string): Message | string {
   const m = value as Partial<Message>;
   if (typeof m !== 'object' || m === null) return 'not an object';
   if (!Number.isSafeInteger(m.id) || (m.id as number) <= 0) return 'id must be a positive integer';
+  if (m.channel !== undefined && (typeof m.channel !== 'string' || m.channel === '')) {
+    return 'channel must be a non-empty string';
+  }
   if (typeof m.user !== 'string' || m.user === '') return 'user must be a non-empty string';
   if (typeof m.text !== 'string' || m.text === '') return 'text must be a non-empty string';
   if (typeof m.createdAt !== 'string' || Number.isNaN(Date.parse(m.createdAt)))
@@ -45,6 +53,8 @@ function parseLine(line: string): Message | string {
   if (m.clientMsgId !== undefined && typeof m.clientMsgId !== 'string') return 'clientMsgId must be a string';
   return {
     id: m.id as number,
+    // Exports from before channels have none: their messages were in general.
+    channel: m.channel ?? GENERAL,
     user: m.user,
     text: m.text,
     createdAt: new Date(m.createdAt).toISOString(),
@@ -85,8 +95,8 @@ program
   .option('--store <store>', 'memory is empty at start; sqlite:<path> or postgres://… (default: STORE)')
   .option('--format <format>', 'jsonl', format, 'jsonl')
   .action(async (opts: { store?: string }) => {
-    await withStore(opts.store, async (store, notBefore) => {
-      let page = await store.after(0, PAGE, notBefore);
+    await withStore(opts.store, async (store, notBefore, channels) => {
+      let page = await store.afterIn(channels, 0, PAGE, notBefore);
       for (;;) {
         for (const message of page.messages) {
           if (!process.stdout.write(`${JSON.stringify(message)}\n`)) {
@@ -95,7 +105,7 @@ program
         }
         const last = page.messages.at(-1);
         if (!page.hasNewer || !last) return;
-        page = await store.after(last.id, PAGE, notBefore);
+        page = await store.afterIn(channels, last.id, PAGE, notBefore);
       }
     });
   });

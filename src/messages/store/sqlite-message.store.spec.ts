@@ -23,6 +23,7 @@ describe('SqliteMessageStore on disk', () => {
   const T0 = Date.parse('2026-11-27T10:00:00.000Z');
   const message = (id: number, clientMsgId?: string) => ({
     id,
+    channel: 'general',
     user: 'alice',
     text: `message ${id}`,
     createdAt: new Date(T0 + id).toISOString(),
@@ -45,9 +46,9 @@ describe('SqliteMessageStore on disk', () => {
     await first.close();
 
     const second = open(path, 3);
-    expect((await second.latest(10, 0)).messages.map((m) => m.id)).toEqual([2, 3, 4]);
+    expect((await second.latest('general', 10, 0)).messages.map((m) => m.id)).toEqual([2, 3, 4]);
     expect(await second.lastId()).toBe(4);
-    expect(await second.lastGoneId(0)).toBe(1);
+    expect(await second.lastGoneId(['general'], 0)).toBe(1);
     expect(await second.append(message(9, 'c4'), 0)).toEqual({ message: message(4, 'c4'), created: false });
     await expect(second.append(message(4), 0)).rejects.toThrow('out of order');
   });
@@ -78,6 +79,25 @@ describe('SqliteMessageStore on disk', () => {
     );
   });
 
+  it('moves the messages of a single-channel database (schema 1) into general, keeping ids and bookkeeping', async () => {
+    const path = newFile();
+    const v1 = new Database(path);
+    v1.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);' +
+        migrationsFor('sqlite')[0].sql,
+    );
+    v1.prepare("INSERT INTO schema_migrations VALUES (1, 'messages', 'then')").run();
+    const insert = v1.prepare('INSERT INTO messages VALUES (?, ?, ?, ?, ?)');
+    for (let id = 2; id <= 4; id++) insert.run(id, 'alice', `message ${id}`, T0 + id, null);
+    v1.prepare('UPDATE store_state SET highest_id = 4, highest_gone_id = 1, stored = 3').run();
+    v1.close();
+
+    const store = open(path);
+    expect((await store.latest('general', 10, 0)).messages).toEqual([message(2), message(3), message(4)]);
+    expect(await store.lastGoneId(['general'], 0)).toBe(1);
+    expect(await store.lastId()).toBe(4);
+  });
+
   it('cuts a database with more messages than a lowered cap at the next append', async () => {
     const path = newFile();
     const first = open(path, 10);
@@ -86,7 +106,7 @@ describe('SqliteMessageStore on disk', () => {
 
     const second = open(path, 3);
     await second.append(message(11), 0);
-    expect((await second.latest(50, 0)).messages.map((m) => m.id)).toEqual([9, 10, 11]);
-    expect(await second.lastGoneId(0)).toBe(8);
+    expect((await second.latest('general', 50, 0)).messages.map((m) => m.id)).toEqual([9, 10, 11]);
+    expect(await second.lastGoneId(['general'], 0)).toBe(8);
   });
 });

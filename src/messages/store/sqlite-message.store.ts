@@ -7,8 +7,12 @@ import { openSqlite, type SqliteSynchronous } from '../../storage/sqlite.js';
 
 interface State {
   highest_id: number;
-  highest_gone_id: number;
-  stored: number;
+}
+
+/** A deleted row, as the deleting statements return it. */
+interface Gone {
+  id: number;
+  channel: string;
 }
 
 export interface SqliteOptions {
@@ -37,45 +41,67 @@ export class SqliteMessageStore extends MessageStore {
     this.db = openSqlite(options.path, options.synchronous);
     const db = this.db;
     const select = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
-    // Ids and creation times ascend together, so the retained messages are those from the oldest retained id on:
-    // every page is one range of the id index.
-    const retained = 'id >= (SELECT id FROM messages WHERE created_ms >= ? ORDER BY created_ms, id LIMIT 1)';
+    // Ids and creation times ascend together (across channels), so the retained messages are those from the oldest
+    // retained id on: every page is one range of the (channel, id) index.
+    const retained =
+      'id >= (SELECT id FROM messages WHERE created_ms >= @nb ORDER BY created_ms, id LIMIT 1)';
+    const inChannel = `channel = @channel AND ${retained}`;
     this.sql = {
-      state: db.prepare<[], State>('SELECT highest_id, highest_gone_id, stored FROM store_state'),
+      state: db.prepare<[], State>('SELECT highest_id FROM store_state'),
       newest: db.prepare<[], MessageRow>(`${select} ORDER BY id DESC LIMIT 1`),
-      oldestRetained: db.prepare<[number], MessageRow>(
-        `${select} WHERE created_ms >= ? ORDER BY created_ms, id LIMIT 1`,
-      ),
-      newestExpired: db.prepare<[number], { id: number }>(
-        'SELECT id FROM messages WHERE created_ms < ? ORDER BY created_ms DESC, id DESC LIMIT 1',
-      ),
       byClientMsgId: db.prepare<[string, string], MessageRow>(
         `${select} WHERE author = ? AND client_msg_id = ?`,
       ),
-      latest: db.prepare<[number, number], MessageRow>(
-        `${select} WHERE ${retained} ORDER BY id DESC LIMIT ?`,
+      latest: db.prepare<[Params], MessageRow>(`${select} WHERE ${inChannel} ORDER BY id DESC LIMIT @limit`),
+      before: db.prepare<[Params], MessageRow>(
+        `${select} WHERE ${inChannel} AND id < @id ORDER BY id DESC LIMIT @limit`,
       ),
-      before: db.prepare<[number, number, number], MessageRow>(
-        `${select} WHERE ${retained} AND id < ? ORDER BY id DESC LIMIT ?`,
+      after: db.prepare<[Params], MessageRow>(
+        `${select} WHERE ${inChannel} AND id > @id ORDER BY id LIMIT @limit`,
       ),
-      after: db.prepare<[number, number, number], MessageRow>(
-        `${select} WHERE ${retained} AND id > ? ORDER BY id LIMIT ?`,
+      afterIn: db.prepare<[{ nb: number; channels: string; id: number; limit: number }], MessageRow>(
+        `${select} WHERE channel IN (SELECT value FROM json_each(@channels)) AND ${retained} AND id > @id ` +
+          'ORDER BY id LIMIT @limit',
+      ),
+      oldestIn: db.prepare<[Params], { id: number }>(
+        `SELECT id FROM messages WHERE ${inChannel} ORDER BY id LIMIT 1`,
+      ),
+      newestIn: db.prepare<[Params], { id: number }>(
+        `SELECT id FROM messages WHERE ${inChannel} ORDER BY id DESC LIMIT 1`,
+      ),
+      countAfter: db.prepare<[Params], { n: number }>(
+        `SELECT count(*) AS n FROM messages WHERE ${inChannel} AND id > @id`,
+      ),
+      newestExpiredIn: db.prepare<[Params], { id: number }>(
+        'SELECT id FROM messages WHERE channel = @channel AND created_ms < @nb ' +
+          'ORDER BY created_ms DESC, id DESC LIMIT 1',
+      ),
+      channelState: db.prepare<[string], { highest_gone_id: number }>(
+        'SELECT highest_gone_id FROM channel_state WHERE channel = ?',
       ),
       insert: db.prepare<[MessageRow]>(
-        'INSERT INTO messages (id, author, text, created_ms, client_msg_id) ' +
-          'VALUES (@id, @author, @text, @created_ms, @client_msg_id)',
+        'INSERT INTO messages (id, channel, author, text, created_ms, client_msg_id) ' +
+          'VALUES (@id, @channel, @author, @text, @created_ms, @client_msg_id)',
       ),
       deleteById: db.prepare<[number]>('DELETE FROM messages WHERE id = ?'),
-      deleteOldest: db.prepare<[number], { id: number }>(
-        'DELETE FROM messages WHERE id IN (SELECT id FROM messages ORDER BY id LIMIT ?) RETURNING id',
+      deleteOldestIn: db.prepare<[string, number], Gone>(
+        'DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE channel = ? ORDER BY id LIMIT ?) ' +
+          'RETURNING id, channel',
       ),
-      deleteExpired: db.prepare<[number, number], { id: number }>(
+      deleteExpired: db.prepare<[number, number], Gone>(
         'DELETE FROM messages WHERE id IN ' +
-          '(SELECT id FROM messages WHERE created_ms < ? ORDER BY created_ms, id LIMIT ?) RETURNING id',
+          '(SELECT id FROM messages WHERE created_ms < ? ORDER BY created_ms, id LIMIT ?) RETURNING id, channel',
       ),
       recordAppend: db.prepare<[number]>('UPDATE store_state SET highest_id = ?, stored = stored + 1'),
+      countInChannel: db.prepare<[string], { stored: number }>(
+        'INSERT INTO channel_state VALUES (?, 1, 0) ' +
+          'ON CONFLICT (channel) DO UPDATE SET stored = stored + 1 RETURNING stored',
+      ),
       recordGone: db.prepare<[number, number]>(
         'UPDATE store_state SET highest_gone_id = max(highest_gone_id, ?), stored = stored - ?',
+      ),
+      recordGoneIn: db.prepare<[number, number, string]>(
+        'UPDATE channel_state SET highest_gone_id = max(highest_gone_id, ?), stored = stored - ? WHERE channel = ?',
       ),
     };
   }
@@ -96,34 +122,61 @@ export class SqliteMessageStore extends MessageStore {
     return Promise.resolve(row && row.created_ms >= notBefore ? toMessage(row) : undefined);
   }
 
-  latest(limit: number, notBefore: number): Promise<MessagePage> {
-    const rows = this.sql.latest.all(notBefore, limit + 1);
+  latest(channel: string, limit: number, notBefore: number): Promise<MessagePage> {
+    const rows = this.sql.latest.all({ channel, nb: notBefore, limit: limit + 1 });
     return Promise.resolve(newestFirstPage(rows, limit, false));
   }
 
-  before(id: number, limit: number, notBefore: number): Promise<MessagePage> {
-    const rows = this.sql.before.all(notBefore, id, limit + 1);
-    const { newestId } = this.boundsNow(notBefore);
-    return Promise.resolve(newestFirstPage(rows, limit, newestId !== null && newestId >= id));
+  before(channel: string, id: number, limit: number, notBefore: number): Promise<MessagePage> {
+    const rows = this.sql.before.all({ channel, nb: notBefore, id, limit: limit + 1 });
+    const newest = this.sql.newestIn.get({ channel, nb: notBefore });
+    return Promise.resolve(newestFirstPage(rows, limit, newest !== undefined && newest.id >= id));
   }
 
-  after(id: number, limit: number, notBefore: number): Promise<MessagePage> {
-    const rows = this.sql.after.all(notBefore, id, limit + 1);
-    const { oldestId } = this.boundsNow(notBefore);
+  after(channel: string, id: number, limit: number, notBefore: number): Promise<MessagePage> {
+    const rows = this.sql.after.all({ channel, nb: notBefore, id, limit: limit + 1 });
+    const oldest = this.sql.oldestIn.get({ channel, nb: notBefore });
     return Promise.resolve({
       messages: rows.slice(0, limit).map(toMessage),
-      hasOlder: oldestId !== null && oldestId <= id,
+      hasOlder: oldest !== undefined && oldest.id <= id,
       hasNewer: rows.length > limit,
     });
   }
 
-  bounds(notBefore: number): Promise<{ oldestId: number | null; newestId: number | null }> {
-    return Promise.resolve(this.boundsNow(notBefore));
+  afterIn(channels: readonly string[], id: number, limit: number, notBefore: number): Promise<MessagePage> {
+    const rows = this.sql.afterIn.all({
+      channels: JSON.stringify(channels),
+      nb: notBefore,
+      id,
+      limit: limit + 1,
+    });
+    return Promise.resolve({
+      messages: rows.slice(0, limit).map(toMessage),
+      hasOlder: false,
+      hasNewer: rows.length > limit,
+    });
   }
 
-  lastGoneId(notBefore: number): Promise<number> {
-    const expired = this.sql.newestExpired.get(notBefore)?.id ?? 0;
-    return Promise.resolve(Math.max(expired, this.sql.state.get()!.highest_gone_id));
+  bounds(channel: string, notBefore: number): Promise<{ oldestId: number | null; newestId: number | null }> {
+    const at = { channel, nb: notBefore };
+    return Promise.resolve({
+      oldestId: this.sql.oldestIn.get(at)?.id ?? null,
+      newestId: this.sql.newestIn.get(at)?.id ?? null,
+    });
+  }
+
+  countAfter(channel: string, id: number, notBefore: number): Promise<number> {
+    return Promise.resolve(this.sql.countAfter.get({ channel, nb: notBefore, id })!.n);
+  }
+
+  lastGoneId(channels: readonly string[], notBefore: number): Promise<number> {
+    let highest = 0;
+    for (const channel of channels) {
+      const expired = this.sql.newestExpiredIn.get({ channel, nb: notBefore })?.id ?? 0;
+      const gone = this.sql.channelState.get(channel)?.highest_gone_id ?? 0;
+      highest = Math.max(highest, expired, gone);
+    }
+    return Promise.resolve(highest);
   }
 
   async evict(notBefore: number): Promise<number> {
@@ -148,13 +201,6 @@ export class SqliteMessageStore extends MessageStore {
     return this.db.pragma('integrity_check', { simple: true }) as string;
   }
 
-  private boundsNow(notBefore: number): { oldestId: number | null; newestId: number | null } {
-    const oldest = this.sql.oldestRetained.get(notBefore);
-    return oldest
-      ? { oldestId: oldest.id, newestId: this.sql.newest.get()!.id }
-      : { oldestId: null, newestId: null };
-  }
-
   private appendNow(message: Message, notBefore: number): { message: Message; created: boolean } {
     if (message.clientMsgId !== undefined) {
       const original = this.sql.byClientMsgId.get(message.user, message.clientMsgId);
@@ -173,20 +219,32 @@ export class SqliteMessageStore extends MessageStore {
     }
     this.sql.insert.run(row);
     this.sql.recordAppend.run(message.id);
-    const over = this.sql.state.get()!.stored - this.maxMessages;
-    if (over > 0) this.recordGone(this.sql.deleteOldest.all(over));
+    const over = this.sql.countInChannel.get(message.channel)!.stored - this.maxMessages;
+    if (over > 0) this.recordGone(this.sql.deleteOldestIn.all(message.channel, over));
     return { message, created: true };
   }
 
-  /** Books deleted rows in `store_state`; returns how many. */
-  private recordGone(rows: { id: number }[]): number {
+  /** Books deleted rows in `store_state` and `channel_state`; returns how many. */
+  private recordGone(rows: Gone[]): number {
     if (rows.length === 0) return 0;
-    this.sql.recordGone.run(
-      rows.reduce((highest, row) => Math.max(highest, row.id), 0),
-      rows.length,
-    );
+    const byChannel = new Map<string, Gone[]>();
+    for (const row of rows) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
+    for (const [channel, gone] of byChannel) this.sql.recordGoneIn.run(highestId(gone), gone.length, channel);
+    this.sql.recordGone.run(highestId(rows), rows.length);
     return rows.length;
   }
+}
+
+function highestId(rows: Gone[]): number {
+  return rows.reduce((highest, row) => Math.max(highest, row.id), 0);
+}
+
+/** Named parameters of the per-channel statements: `nb` is notBefore. */
+interface Params {
+  channel: string;
+  nb: number;
+  id?: number;
+  limit?: number;
 }
 
 /** A page from rows read newest first with one extra row that tells whether older ones exist. */

@@ -7,6 +7,8 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { ChannelDirectory, type DirectoryEvent } from '../../channels/channel-directory.js';
+import { channelView } from '../../channels/channel-view.js';
 import { DomainError } from '../../common/domain-error.js';
 import { appConfig, type AppConfig } from '../../config/app.config.js';
 import type { Message } from '../message.js';
@@ -35,10 +37,16 @@ export class MessageStreamService implements OnModuleInit, OnModuleDestroy, Befo
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly hub: MessageHub,
     private readonly messages: MessagesService,
+    private readonly directory: ChannelDirectory,
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.hub.subscribe((message) => this.broadcast(message));
+    const unsubscribeHub = this.hub.subscribe((message) => this.broadcast(message));
+    const unsubscribeDirectory = this.directory.subscribe((event) => this.announce(event));
+    this.unsubscribe = () => {
+      unsubscribeHub();
+      unsubscribeDirectory();
+    };
     this.pingTimer = setInterval(() => this.broadcastRaw(PING), this.config.messages.streamPingMs).unref();
   }
 
@@ -97,23 +105,43 @@ export class MessageStreamService implements OnModuleInit, OnModuleDestroy, Befo
   }
 
   private async replay(connection: StreamConnection, lastSeenId: number): Promise<void> {
-    const resume = await this.messages.resumePoint(lastSeenId);
+    const channels = this.directory.channelsOf(connection.user);
+    const resume = await this.messages.resumePoint(channels, lastSeenId);
     if (resume.missed) {
       connection.write(httpChunk(sse.reset(resume.oldestId)));
       return;
     }
     let after = lastSeenId;
     while (!connection.closed) {
-      const page = await this.messages.list({ after, limit: REPLAY_PAGE });
+      const page = await this.messages.listAcross(channels, after, REPLAY_PAGE);
       for (const message of page.messages) connection.replay(message);
       if (!page.hasNewer || page.messages.length === 0) return;
       after = page.messages[page.messages.length - 1].id;
     }
   }
 
+  /** A new message, to the streams of the channel's members. */
   private broadcast(message: Message): void {
     const chunk = httpChunk(sse.message(message));
-    for (const connection of this.connections) connection.deliver(message, chunk);
+    for (const connection of this.connections) {
+      if (this.directory.isMember(connection.user, message.channel)) connection.deliver(message, chunk);
+    }
+  }
+
+  /** A membership change, to the streams of the users it concerns. */
+  private announce(event: DirectoryEvent): void {
+    const data =
+      event.type === 'channel-created'
+        ? channelView(event.channel, {
+            member: event.audience !== 'everyone',
+            ...(event.channel.kind === 'dm' && { members: event.audience as string[] }),
+          })
+        : { channel: event.channel, username: event.username };
+    const chunk = httpChunk(sse.event(event.type, data));
+    const audience = event.audience === 'everyone' ? null : new Set(event.audience);
+    for (const connection of this.connections) {
+      if (!audience || audience.has(connection.user)) connection.write(chunk);
+    }
   }
 
   private broadcastRaw(chunk: Buffer): void {

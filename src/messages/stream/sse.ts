@@ -4,6 +4,8 @@ import type { Message } from '../message.js';
 export const sse = {
   retry: (ms: number) => `retry: ${ms}\n\n`,
   message: (message: Message) => `id: ${message.id}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`,
+  /** An event without id: not replayed on resume. */
+  event: (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`,
   reset: (oldestId: number | null) => `event: reset\ndata: ${JSON.stringify({ oldestId })}\n\n`,
   ping: ': ping\n\n',
 };
