@@ -205,7 +205,7 @@ describe.each(TEST_STORES)('channels and DMs on the $name store (API.md, Channel
     await as('bob').post('/channels/secret/messages', { text: 'secret 1' }).expect(201);
     await as('carol').post('/messages', { text: 'general 1' }).expect(201);
     await alice.until((c) => c.messages.length === 2);
-    expect(alice.messages.map((m: Message) => `${m.channel}:${m.text}`)).toEqual([
+    expect(alice.messages.map((m) => `${m.channel}:${m.text}`)).toEqual([
       'secret:secret 1',
       'general:general 1',
     ]);
@@ -224,8 +224,8 @@ describe.each(TEST_STORES)('channels and DMs on the $name store (API.md, Channel
     await carol.until((c) => c.events.some((e) => e.event === 'member-left'));
     await as('bob').post('/channels/secret/messages', { text: 'secret 3' }).expect(201);
     await as('bob').post('/messages', { text: 'general 2' }).expect(201);
-    await carol.until((c) => c.messages.some((m: Message) => m.text === 'general 2'));
-    expect(carol.messages.map((m: Message) => m.text)).toEqual(['general 1', 'secret 2', 'general 2']);
+    await carol.until((c) => c.messages.some((m) => m.text === 'general 2'));
+    expect(carol.messages.map((m) => m.text)).toEqual(['general 1', 'secret 2', 'general 2']);
 
     await as('alice').post('/channels', { name: 'news', private: false }).expect(201);
     await bob.until((c) => c.events.some((e) => e.event === 'channel-created'));
@@ -249,10 +249,10 @@ describe.each(TEST_STORES)('channels and DMs on the $name store (API.md, Channel
 
     const alice = await stream('alice', { 'Last-Event-ID': String(first.id) });
     await alice.until((c) => c.messages.length === 2);
-    expect(alice.messages.map((m: Message) => m.text)).toEqual(['s1', 'g2']);
+    expect(alice.messages.map((m) => m.text)).toEqual(['s1', 'g2']);
     const bob = await stream('bob', { 'Last-Event-ID': String(first.id) });
     await bob.until((c) => c.messages.length === 3);
-    expect(bob.messages.map((m: Message) => m.text)).toEqual(['s1', 'g2', 'd1']);
+    expect(bob.messages.map((m) => m.text)).toEqual(['s1', 'g2', 'd1']);
   });
 
   it('counts unread messages per member from the read marker, which never moves back', async () => {

@@ -35,7 +35,7 @@ export class SseClient {
   }
 
   /** The data of every `message` event, parsed. */
-  get messages(): { id: number; user: string; text: string }[] {
+  get messages(): { id: number; channel: string; user: string; text: string }[] {
     return this.events.filter((e) => e.event === 'message').map((e) => JSON.parse(e.data));
   }
 
