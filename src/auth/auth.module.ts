@@ -1,10 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { appConfig, type AppConfig } from '../config/app.config.js';
 import { AuthService } from './auth.service.js';
 import { BasicAuthGuard } from './basic-auth.guard.js';
 import { BasicAuthStrategy } from './basic-auth.strategy.js';
 import { LoginLimiter } from './login-limiter.js';
+import { openUserStore } from './store/open-user-store.js';
+import { UserStore } from './store/user-store.js';
 import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -12,6 +15,11 @@ import { UsersRepository } from './users.repository.js';
   imports: [PassportModule],
   controllers: [UsersController],
   providers: [
+    {
+      provide: UserStore,
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => openUserStore(config.store),
+    },
     UsersRepository,
     LoginLimiter,
     AuthService,
@@ -20,4 +28,11 @@ import { UsersRepository } from './users.repository.js';
   ],
   exports: [UsersRepository, AuthService],
 })
-export class AuthModule {}
+export class AuthModule implements OnApplicationShutdown {
+  constructor(private readonly store: UserStore) {}
+
+  /** After the server has stopped taking requests. */
+  onApplicationShutdown(): Promise<void> {
+    return this.store.close();
+  }
+}

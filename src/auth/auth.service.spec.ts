@@ -4,8 +4,9 @@ import bcrypt from 'bcrypt';
 import { DomainError } from '../common/domain-error.js';
 import { toAppConfig } from '../config/app.config.js';
 import { validateEnvironment } from '../config/env.schema.js';
-import { AuthService } from './auth.service.js';
+import { AuthService, NEW_PASSWORD_COST } from './auth.service.js';
 import { LoginLimiter } from './login-limiter.js';
+import { MemoryUserStore } from './store/memory-user.store.js';
 import { UsersRepository } from './users.repository.js';
 import { FakeClock } from '../../test/support/fake-clock.js';
 
@@ -28,7 +29,7 @@ async function setup() {
     }),
   );
   const clock = new FakeClock(T0);
-  const users = new UsersRepository(config);
+  const users = new UsersRepository(config, new MemoryUserStore(), clock);
   const auth = new AuthService(config, clock, users, new LoginLimiter(config, clock));
   const hash = jest.spyOn(bcrypt, 'hash');
   await users.onModuleInit();
@@ -39,7 +40,7 @@ async function setup() {
   /** Authenticates `username:password` as the basic-auth guard would. */
   const login = (username: string, password: string, address = '192.0.2.1') =>
     auth.authenticate(basic(`${username}:${password}`), username, password, address);
-  return { auth, clock, compare, dummyHash, login };
+  return { auth, clock, compare, dummyHash, login, users };
 }
 
 async function catchError(promise: Promise<unknown>): Promise<DomainError> {
@@ -254,6 +255,94 @@ describe('AuthService', () => {
       await login('alice', PASSWORDS.alice);
       expect(compare).toHaveBeenCalledTimes(2);
     });
+  });
+});
+
+describe('AuthService with signed-up users', () => {
+  const HASH_COST = 4;
+  /** A signed-up account of `username` with `password` (a cheap hash: these tests are not about bcrypt's cost). */
+  async function signUp(
+    users: UsersRepository,
+    username: string,
+    password: string,
+    status: 'active' | 'pending',
+  ) {
+    await users.create({
+      username,
+      displayName: username.toUpperCase(),
+      passwordHash: await bcrypt.hash(password, HASH_COST),
+      role: 'user',
+      status,
+      source: 'signup',
+      createdMs: T0,
+    });
+  }
+
+  it('refuses the right password of a pending account with forbidden, and forgives the attempt', async () => {
+    const { login, users } = await setup();
+    await signUp(users, 'erin', 'erin-password-1', 'pending');
+    for (let i = 0; i < MAX_FAILURES + 1; i++) {
+      await expect(login('erin', 'erin-password-1')).rejects.toMatchObject({
+        code: 'forbidden',
+        message: 'account awaiting approval',
+      });
+    }
+  });
+
+  it('answers a wrong password of a pending account as for anyone: unauthenticated', async () => {
+    const { login, users } = await setup();
+    await signUp(users, 'erin', 'erin-password-1', 'pending');
+    await expect(login('erin', 'wrong')).rejects.toMatchObject({ code: 'unauthenticated' });
+  });
+
+  it('lets a pending account in once it is approved, also from the cache', async () => {
+    const { auth, login, users } = await setup();
+    await signUp(users, 'erin', 'erin-password-1', 'pending');
+    await catchError(login('erin', 'erin-password-1'));
+    expect(() => auth.fromCache(basic('erin:erin-password-1'), '192.0.2.1')).toThrow(
+      expect.objectContaining({ code: 'forbidden' }),
+    );
+
+    await users.approve('erin');
+
+    expect(auth.fromCache(basic('erin:erin-password-1'), '192.0.2.1')).toEqual({
+      username: 'erin',
+      displayName: 'ERIN',
+    });
+    await expect(login('erin', 'erin-password-1')).resolves.toMatchObject({ username: 'erin' });
+  });
+
+  it('forgets the verified credentials of a user at once, so that a changed password is checked again', async () => {
+    const { auth, login, compare } = await setup();
+    await login('alice', PASSWORDS.alice);
+    auth.forgetCredentials('alice');
+    expect(auth.fromCache(basic(`alice:${PASSWORDS.alice}`), '192.0.2.1')).toBeUndefined();
+    await login('alice', PASSWORDS.alice);
+    expect(compare).toHaveBeenCalledTimes(2);
+  });
+
+  it('verifies a password without touching the failed-login limit', async () => {
+    const { auth, login } = await setup();
+    for (let i = 0; i < MAX_FAILURES + 1; i++)
+      expect(await auth.verifyPassword('alice', 'wrong')).toBe(false);
+    expect(await auth.verifyPassword('alice', PASSWORDS.alice)).toBe(true);
+    expect(await auth.verifyPassword('mallory', PASSWORDS.alice)).toBe(false);
+    await expect(login('alice', PASSWORDS.alice)).resolves.toMatchObject({ username: 'alice' });
+  });
+
+  it('hashes new passwords at cost 12 and raises the dummy hash to it, so unknown users cost as much', async () => {
+    const { auth, login, compare } = await setup();
+    const hash = await auth.hashPassword('a-new-password');
+    expect(bcrypt.getRounds(hash)).toBe(NEW_PASSWORD_COST);
+    await catchError(login('mallory', 'x'));
+    expect(bcrypt.getRounds(compare.mock.calls[0][1])).toBe(NEW_PASSWORD_COST);
+  });
+
+  it('reloading the user file keeps signed-up users and answers the removed file users', async () => {
+    const { auth, login, users } = await setup();
+    await signUp(users, 'erin', 'erin-password-1', 'active');
+    expect(await auth.reloadUsers()).toEqual([]);
+    await expect(login('erin', 'erin-password-1')).resolves.toMatchObject({ username: 'erin' });
   });
 });
 

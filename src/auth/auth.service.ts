@@ -5,10 +5,14 @@ import { DomainError } from '../common/domain-error.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { CredentialCache } from './credential-cache.js';
 import { LoginLimiter } from './login-limiter.js';
+import type { Account } from './store/user-store.js';
 import { MIN_BCRYPT_COST, type User } from './users-file.js';
 import { UsersRepository } from './users.repository.js';
 
-/** Decides whether Basic credentials belong to a user of the user file. */
+/** The bcrypt cost of the passwords the server hashes itself (API.md, POST /api/signup). */
+export const NEW_PASSWORD_COST = 12;
+
+/** Decides whether Basic credentials belong to a user, and whether that user may use the API yet. */
 @Injectable()
 export class AuthService implements OnModuleInit {
   private readonly cache: CredentialCache;
@@ -30,14 +34,36 @@ export class AuthService implements OnModuleInit {
   }
 
   /**
-   * Reads the user file again (an invalid file throws and changes nothing) and forgets every verified credential.
-   * Returns the usernames that are gone.
+   * A bcrypt hash of a new password (sign-up, password change), made on libuv's thread pool. The dummy hash is raised
+   * to the same cost first if needed, so that an unknown username never answers faster than a signed-up user.
+   */
+  async hashPassword(password: string): Promise<string> {
+    if (bcrypt.getRounds(this.dummyHash) < NEW_PASSWORD_COST) {
+      this.dummyHash = await bcrypt.hash('not a password', NEW_PASSWORD_COST);
+    }
+    return bcrypt.hash(password, NEW_PASSWORD_COST);
+  }
+
+  /**
+   * Reads the user file again into the store (an invalid file throws and changes nothing) and forgets every verified
+   * credential. Returns the users of the file that are gone from it; signed-up users stay.
    */
   async reloadUsers(): Promise<string[]> {
-    const before = this.users.list().map((u) => u.username);
-    await this.users.load();
+    const removed = await this.users.load();
     this.cache.clear();
-    return before.filter((username) => !this.users.find(username));
+    return removed;
+  }
+
+  /** Whether `password` is the user's password now; for confirming a change to the account. */
+  async verifyPassword(username: string, password: string): Promise<boolean> {
+    const account = this.users.findAccount(username);
+    const matches = await bcrypt.compare(password, account?.passwordHash ?? this.dummyHash);
+    return matches && account !== undefined;
+  }
+
+  /** Forgets the verified credentials of a user whose password changed or whose account is gone, at once. */
+  forgetCredentials(username: string): void {
+    this.cache.forget(username);
   }
 
   /**
@@ -46,21 +72,21 @@ export class AuthService implements OnModuleInit {
    */
   fromCache(header: string | undefined, address: string): User | undefined {
     const username = header ? this.cache.get(this.cache.keyOf(header)) : undefined;
-    const record = username === undefined ? undefined : this.users.find(username);
+    const record = username === undefined ? undefined : this.users.findAccount(username);
     if (!record) return undefined;
     this.limiter.assertAllowed(record.username, address);
-    return { username: record.username, displayName: record.displayName };
+    return admitted(record);
   }
 
   /**
-   * Verifies credentials taken from `header`. Throws `unauthenticated` for wrong ones and `rate_limited` while
-   * the username or the address is locked out.
+   * Verifies credentials taken from `header`. Throws `unauthenticated` for wrong ones, `rate_limited` while
+   * the username or the address is locked out, and `forbidden` for the right ones of a sign-up awaiting approval.
    */
   async authenticate(header: string, username: string, password: string, address: string): Promise<User> {
     this.limiter.assertAllowed(username, address);
     const key = this.cache.keyOf(header);
-    const record = this.users.find(username);
-    if (record && this.cache.get(key) === username) return { username, displayName: record.displayName };
+    const record = this.users.findAccount(username);
+    if (record && this.cache.get(key) === username) return admitted(record);
 
     // A new guess counts as a failure before bcrypt runs, so that guesses sent in parallel cannot outrun the limit,
     // and is forgiven if it succeeds. A request that joins a check already running for the same header is the same
@@ -76,6 +102,12 @@ export class AuthService implements OnModuleInit {
       throw new DomainError('unauthenticated', 'Invalid username or password');
     }
     if (!joining) this.limiter.forgive(username, address);
-    return { username, displayName: record.displayName };
+    return admitted(record);
   }
+}
+
+/** The user of verified credentials, unless the account may not use the API yet. */
+function admitted(account: Account): User {
+  if (account.status === 'pending') throw DomainError.forbidden('account awaiting approval');
+  return { username: account.username, displayName: account.displayName };
 }

@@ -213,6 +213,48 @@ describe('CredentialCache', () => {
     });
   });
 
+  describe('forget', () => {
+    it("forgets every verified header of that user and nobody else's", async () => {
+      const { cache } = setup();
+      const [old, other, bob] = ['alice:old', 'alice:other', 'bob:pw'].map((c) => cache.keyOf(basic(c)));
+      await cache.verify(old, 'alice', succeed);
+      await cache.verify(other, 'alice', succeed);
+      await cache.verify(bob, 'bob', succeed);
+
+      cache.forget('alice');
+
+      expect(cache.get(old)).toBeUndefined();
+      expect(cache.get(other)).toBeUndefined();
+      expect(cache.get(bob)).toBe('bob');
+    });
+
+    it('does not remember a verification that was under way when the user was forgotten', async () => {
+      const { cache } = setup();
+      const key = cache.keyOf(basic('alice:old'));
+      const gate = deferred<boolean>();
+      const running = cache.verify(key, 'alice', () => gate.promise);
+
+      cache.forget('alice');
+      gate.resolve(true);
+
+      await expect(running).resolves.toBe(true);
+      expect(cache.get(key)).toBeUndefined();
+    });
+
+    it('does not remember a verification that was under way when the cache was cleared', async () => {
+      const { cache } = setup();
+      const key = cache.keyOf(basic('alice:pw'));
+      const gate = deferred<boolean>();
+      const running = cache.verify(key, 'alice', () => gate.promise);
+
+      cache.clear();
+      gate.resolve(true);
+      await running;
+
+      expect(cache.get(key)).toBeUndefined();
+    });
+  });
+
   describe('bound', () => {
     it('keeps at most maxEntries, forgetting the least recently used first', async () => {
       const { cache } = setup(2);

@@ -11,6 +11,11 @@ export class CredentialCache {
   private readonly secret = randomBytes(32);
   private readonly verified: LRUCache<string, string>;
   private readonly pending = new Map<string, Promise<boolean>>();
+  /**
+   * Bumped by `forget` and `clear`: a verification that started before (against a password that may have changed
+   * since) still answers its callers but is not remembered.
+   */
+  private generation = 0;
 
   constructor(ttlMs: number, maxEntries: number, clock: Clock) {
     // ttlResolution 0: ask the clock on every lookup rather than reuse a recent reading.
@@ -35,15 +40,27 @@ export class CredentialCache {
   async verify(key: string, username: string, verify: () => Promise<boolean>): Promise<boolean> {
     let run = this.pending.get(key);
     if (!run) {
-      run = verify().finally(() => this.pending.delete(key));
+      const generation = this.generation;
+      run = verify()
+        .then((ok) => {
+          if (ok && generation === this.generation) this.verified.set(key, username);
+          return ok;
+        })
+        .finally(() => this.pending.delete(key));
       this.pending.set(key, run);
     }
-    const ok = await run;
-    if (ok) this.verified.set(key, username);
-    return ok;
+    return run;
+  }
+
+  /** Forgets every verified header of `username` (its password changed, or its account is gone). */
+  forget(username: string): void {
+    this.generation += 1;
+    const keys = [...this.verified.entries()].filter(([, name]) => name === username).map(([key]) => key);
+    for (const key of keys) this.verified.delete(key);
   }
 
   clear(): void {
+    this.generation += 1;
     this.verified.clear();
   }
 }

@@ -1,44 +1,139 @@
 import { readFile } from 'node:fs/promises';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
-import { parseUsersFile, UsersFileError, type User, type UserRecord } from './users-file.js';
+import type { Account, AccountChanges } from './store/user-store.js';
+import { UserStore } from './store/user-store.js';
+import { parseUsersFile, UsersFileError, type User } from './users-file.js';
 
-/** The users of the user file, read and validated once at start. */
+/**
+ * The users: those of the user file and those who signed up, kept in the UserStore and mirrored here in memory, so
+ * that `find` and `list` answer synchronously on hot paths. The copy is loaded at start and on `load` (SIGHUP), and
+ * updated by every write made through this repository. Another instance sharing the database learns of this one's
+ * writes only at its next `load`.
+ */
 @Injectable()
 export class UsersRepository implements OnModuleInit {
-  private users = new Map<string, UserRecord>();
-  private sorted: User[] = [];
+  private readonly logger = new Logger(UsersRepository.name);
+  private accounts = new Map<string, Account>();
+  /** The active users sorted by username; rebuilt on the next `list` after a change. */
+  private sorted: User[] | undefined;
+  /** Writes and reloads run one after another, so that a reload never overwrites a write that finished during it. */
+  private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly store: UserStore,
+    private readonly clock: Clock,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.load();
+    const removed = await this.load();
+    if (removed.length > 0)
+      this.logger.log(`removed users no longer in the user file: ${removed.join(', ')}`);
   }
 
-  /** Reads the file again; an invalid file throws and keeps the users loaded before. */
-  async load(): Promise<void> {
+  /**
+   * Reads the user file and makes its users those of the store (an invalid file throws and changes nothing), then
+   * reloads every user from the store. Returns the file users that are gone from the file, now deleted.
+   */
+  async load(): Promise<string[]> {
     const text = await readFile(this.config.usersFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new UsersFileError(
         `${this.config.usersFile}: cannot read the user file (${error.code ?? error.message})`,
       );
     });
     const records = parseUsersFile(text, this.config.usersFile);
-    this.users = new Map(records.map((r) => [r.username, r]));
-    this.sorted = records
-      .map(({ username, displayName }) => ({ username, displayName }))
-      .sort((a, b) => (a.username < b.username ? -1 : 1));
+    return this.serially(async () => {
+      const { removed, replaced } = await this.store.syncFileUsers(records, this.clock.now());
+      for (const username of replaced) {
+        this.logger.warn(`user "${username}" of the user file replaces the signed-up user of the same name`);
+      }
+      this.accounts = new Map((await this.store.list()).map((a) => [a.username, a]));
+      this.sorted = undefined;
+      return removed;
+    });
   }
 
-  find(username: string): UserRecord | undefined {
-    return this.users.get(username);
+  /** An active user; pending sign-ups are not users yet. */
+  find(username: string): Account | undefined {
+    const account = this.accounts.get(username);
+    return account?.status === 'active' ? account : undefined;
+  }
+
+  /** Any account of that name, pending or active: for authentication, which must tell pending accounts apart. */
+  findAccount(username: string): Account | undefined {
+    return this.accounts.get(username);
+  }
+
+  isAdmin(username: string): boolean {
+    return this.find(username)?.role === 'admin';
   }
 
   /** The bcrypt cost factors in use. */
   costs(): number[] {
-    return [...this.users.values()].map((u) => Number(u.passwordHash.slice(4, 6)));
+    return [...this.accounts.values()].map((u) => Number(u.passwordHash.slice(4, 6)));
   }
 
+  /** The active users, sorted by username. */
   list(): readonly User[] {
+    this.sorted ??= [...this.accounts.values()]
+      .filter((a) => a.status === 'active')
+      .map(({ username, displayName }) => ({ username, displayName }))
+      .sort((a, b) => (a.username < b.username ? -1 : 1));
     return this.sorted;
+  }
+
+  /** Adds an account unless the username is taken (in the store, which may know more than this copy). */
+  create(account: Account): Promise<boolean> {
+    return this.serially(async () => {
+      const created = await this.store.create(account);
+      if (created) this.remember(account);
+      return created;
+    });
+  }
+
+  update(username: string, changes: AccountChanges): Promise<Account | undefined> {
+    return this.serially(async () => {
+      const account = await this.store.update(username, changes);
+      if (account) this.remember(account);
+      return account;
+    });
+  }
+
+  /** The oldest `limit` pending sign-ups, read from the store (so also those made through another instance). */
+  pending(limit: number): Promise<Account[]> {
+    return this.store.pending(limit);
+  }
+
+  approve(username: string): Promise<Account | undefined> {
+    return this.serially(async () => {
+      const account = await this.store.approve(username);
+      if (account) this.remember(account);
+      return account;
+    });
+  }
+
+  /** Deletes a pending sign-up; returns whether there was one. */
+  deletePending(username: string): Promise<boolean> {
+    return this.serially(async () => {
+      const deleted = await this.store.deletePending(username);
+      if (deleted) {
+        this.accounts.delete(username);
+        this.sorted = undefined;
+      }
+      return deleted;
+    });
+  }
+
+  private remember(account: Account): void {
+    this.accounts.set(account.username, account);
+    this.sorted = undefined;
+  }
+
+  private serially<T>(write: () => Promise<T>): Promise<T> {
+    const result = this.writes.then(write);
+    this.writes = result.catch(() => undefined);
+    return result;
   }
 }
