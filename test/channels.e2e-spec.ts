@@ -87,7 +87,7 @@ describe.each(TEST_STORES)('channels and DMs on the $name store (API.md, Channel
   ])('refuses a bad channel %j with 400', async (body, message) => {
     await start();
     const res = await as('bob').post('/channels', body).expect(400);
-    expect(res.body.message).toContain(message);
+    expect(String(res.body.message)).toContain(message);
     expect(await names('bob')).toEqual(['general']);
   });
 
