@@ -18,7 +18,7 @@ describe('authentication (API.md Conventions: Auth, Failed logins)', () => {
     it('GET /api/me answers the authenticated user', async () => {
       app = await createTestApp();
       const res = await http().get('/api/me').set('Authorization', authOf('alice')).expect(200);
-      expect(res.body).toEqual({ username: 'alice', displayName: 'Alice Liddell' });
+      expect(res.body).toEqual({ username: 'alice', displayName: 'Alice Liddell', role: 'admin' });
     });
 
     it('GET /api/users lists every user sorted by username, without password hashes', async () => {
@@ -76,7 +76,7 @@ describe('authentication (API.md Conventions: Auth, Failed logins)', () => {
     it('accepts a password with non-ASCII characters', async () => {
       app = await createTestApp();
       const res = await http().get('/api/me').set('Authorization', authOf('zoe')).expect(200);
-      expect(res.body).toEqual({ username: 'zoe', displayName: 'Zoë Ünicode' });
+      expect(res.body).toEqual({ username: 'zoe', displayName: 'Zoë Ünicode', role: 'user' });
     });
 
     it('rejects a malformed Authorization header with 401', async () => {

@@ -2,10 +2,15 @@ import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { appConfig, type AppConfig } from '../config/app.config.js';
+import { AdminSignupsController } from './admin-signups.controller.js';
 import { AuthService } from './auth.service.js';
 import { BasicAuthGuard } from './basic-auth.guard.js';
 import { BasicAuthStrategy } from './basic-auth.strategy.js';
 import { LoginLimiter } from './login-limiter.js';
+import { PasswordStrength } from './password-strength.js';
+import { ProfileService } from './profile.service.js';
+import { SignupController } from './signup.controller.js';
+import { SignupService } from './signup.service.js';
 import { openUserStore } from './store/open-user-store.js';
 import { UserStore } from './store/user-store.js';
 import { UsersController } from './users.controller.js';
@@ -13,7 +18,7 @@ import { UsersRepository } from './users.repository.js';
 
 @Module({
   imports: [PassportModule],
-  controllers: [UsersController],
+  controllers: [UsersController, SignupController, AdminSignupsController],
   providers: [
     {
       provide: UserStore,
@@ -23,6 +28,9 @@ import { UsersRepository } from './users.repository.js';
     UsersRepository,
     LoginLimiter,
     AuthService,
+    PasswordStrength,
+    SignupService,
+    ProfileService,
     BasicAuthStrategy,
     { provide: APP_GUARD, useClass: BasicAuthGuard },
   ],
