@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { json, nestError } from '../test/fake-server';
-import { ApiClient, ApiError, basicAuthorization, parseRetryAfter } from './api-client';
+import { ApiClient, ApiError, basicAuthorization, parseRetryAfter, postWithoutAuth } from './api-client';
 
 describe('ApiClient', () => {
   it('sends Basic auth over UTF-8 and X-Requested-With on every call', async () => {
@@ -54,6 +54,27 @@ describe('ApiClient', () => {
       status: 0,
       message: 'Cannot reach the server',
     });
+  });
+
+  it('answers undefined for 204 No Content and sends DELETE', async () => {
+    const fetchFn = vi.fn(async () => new Response(null, { status: 204 }));
+    const api = new ApiClient({ username: 'a', password: 'b' }, { fetch: fetchFn });
+    await expect(api.post('/api/channels/design/leave', {})).resolves.toBeUndefined();
+    await expect(api.delete('/api/channels/design/members/bob')).resolves.toBeUndefined();
+    const [path, init] = fetchFn.mock.calls[1] as unknown as [string, RequestInit];
+    expect(path).toBe('/api/channels/design/members/bob');
+    expect(init.method).toBe('DELETE');
+  });
+
+  it('posts without credentials where none are needed, with the same error shape', async () => {
+    const fetchFn = vi.fn(async () => nestError(403, 'sign-up is closed'));
+    const error = await postWithoutAuth('/api/signup', { username: 'x' }, fetchFn).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 403, message: 'sign-up is closed' });
+    const [, init] = fetchFn.mock.calls[0] as unknown as [string, RequestInit];
+    const headers = new Headers(init.headers);
+    expect(headers.get('Authorization')).toBeNull();
+    expect(headers.get('X-Requested-With')).toBe('XMLHttpRequest');
+    expect(init.body).toBe('{"username":"x"}');
   });
 
   it('parses Retry-After as seconds or as a date', () => {

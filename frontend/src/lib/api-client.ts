@@ -95,6 +95,10 @@ export class ApiClient {
     });
   }
 
+  delete<T = void>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.json<T>(path, { method: 'DELETE', signal });
+  }
+
   /** Opens a Server-Sent Events stream; resolves with the open response, whose body the caller reads. */
   stream(path: string, lastEventId: string | undefined, signal: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
@@ -103,26 +107,56 @@ export class ApiClient {
   }
 
   private async json<T>(path: string, init: RequestInit): Promise<T> {
-    const response = await this.request(path, init);
-    return (await response.json()) as T;
+    return readJson<T>(await this.request(path, init));
   }
 
   private async request(path: string, init: RequestInit): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set('Authorization', basicAuthorization(this.credentials));
-    headers.set('X-Requested-With', 'XMLHttpRequest');
-    let response: Response;
     try {
-      response = await this.fetchFn(path, { ...init, headers });
+      return await send(this.fetchFn, path, { ...init, headers });
     } catch (error) {
-      if (init.signal?.aborted) throw error;
-      throw new ApiError(0, ['Cannot reach the server']);
+      if (error instanceof ApiError && error.status === 401) this.options.onUnauthorized?.();
+      throw error;
     }
-    if (response.ok) return response;
-    const error = await toApiError(response);
-    if (error.status === 401) this.options.onUnauthorized?.();
-    throw error;
   }
+}
+
+/**
+ * A POST without credentials, for the routes that need none (`POST /api/signup`): sending someone's Basic
+ * header there would only confuse things.
+ */
+export async function postWithoutAuth<T>(
+  path: string,
+  body: unknown,
+  fetchFn: typeof fetch = (input, init) => fetch(input, init),
+): Promise<T> {
+  const response = await send(fetchFn, path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return readJson<T>(response);
+}
+
+async function send(fetchFn: typeof fetch, path: string, init: RequestInit): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('X-Requested-With', 'XMLHttpRequest');
+  let response: Response;
+  try {
+    response = await fetchFn(path, { ...init, headers });
+  } catch (error) {
+    if (init.signal?.aborted) throw error;
+    throw new ApiError(0, ['Cannot reach the server']);
+  }
+  if (response.ok) return response;
+  throw await toApiError(response);
+}
+
+/** The body as JSON; `undefined` for `204 No Content` (leave, read markers, removals). */
+async function readJson<T>(response: Response): Promise<T> {
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
 }
 
 function withQuery(path: string, query: Record<string, QueryValue>): string {
