@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../lib/api-client';
 import { LoginForm } from '../features/auth/components/LoginForm';
+import { SignUpForm } from '../features/auth/components/SignUpForm';
 import { useSession } from '../features/auth/hooks/useSession';
 import { ChatPage } from './ChatPage';
 
@@ -13,9 +14,33 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
 
 function SessionGate() {
   const { state, signIn, signOut } = useSession();
+  const [signingUp, setSigningUp] = useState(false);
+  const [newUsername, setNewUsername] = useState<string>();
   if (state.status === 'restoring') return <p role="status">Signing in…</p>;
   if (state.status === 'signedOut') {
-    return <LoginForm onSignedIn={signIn} notice={state.notice} initialUsername={state.username} />;
+    if (signingUp) {
+      return (
+        <SignUpForm
+          onSignedIn={(...args) => {
+            setSigningUp(false);
+            signIn(...args);
+          }}
+          onBack={(username) => {
+            setNewUsername(username);
+            setSigningUp(false);
+          }}
+        />
+      );
+    }
+    return (
+      <LoginForm
+        key={newUsername}
+        onSignedIn={signIn}
+        notice={state.notice}
+        initialUsername={newUsername ?? state.username}
+        onCreateAccount={() => setSigningUp(true)}
+      />
+    );
   }
   return <ChatPage key={state.session.me.username} session={state.session} onSignOut={signOut} />;
 }

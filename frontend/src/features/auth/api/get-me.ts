@@ -3,6 +3,8 @@ import type { ApiClient } from '../../../lib/api-client';
 export interface Me {
   username: string;
   displayName: string;
+  /** Admins manage every channel and approve sign-ups. */
+  role?: 'admin' | 'user';
 }
 
 /** Checks the credentials the client carries and says whose they are. */

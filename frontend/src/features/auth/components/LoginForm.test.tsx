@@ -52,4 +52,11 @@ describe('LoginForm', () => {
     expect(request?.path).toBe('/api/me');
     expect(request?.headers.get('X-Requested-With')).toBe('XMLHttpRequest');
   });
+
+  it('offers to create an account', async () => {
+    const onCreateAccount = vi.fn();
+    renderWithQuery(<LoginForm onSignedIn={() => undefined} onCreateAccount={onCreateAccount} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Create an account' }));
+    expect(onCreateAccount).toHaveBeenCalledOnce();
+  });
 });

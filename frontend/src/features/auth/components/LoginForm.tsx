@@ -10,6 +10,8 @@ interface LoginFormProps {
   /** Why the person is here again (e.g. the session stopped working). */
   notice?: string;
   initialUsername?: string;
+  /** Shows the sign-up form (whether sign-up is open, only the server knows: it says so when it is not). */
+  onCreateAccount?: () => void;
   /** For tests: how to build the client that checks the credentials. */
   createClient?: (credentials: Credentials) => ApiClient;
 }
@@ -27,7 +29,13 @@ export function loginErrorMessage(error: unknown): string {
 }
 
 /** Username and password, checked with `GET /api/me` (never the browser's own login dialog). */
-export function LoginForm({ onSignedIn, notice, initialUsername = '', createClient }: LoginFormProps) {
+export function LoginForm({
+  onSignedIn,
+  notice,
+  initialUsername = '',
+  onCreateAccount,
+  createClient,
+}: LoginFormProps) {
   const [username, setUsername] = useState(initialUsername);
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(false);
@@ -87,6 +95,11 @@ export function LoginForm({ onSignedIn, notice, initialUsername = '', createClie
         <button type="submit" className={styles.submit} disabled={login.isPending}>
           {login.isPending ? 'Signing in…' : 'Sign in'}
         </button>
+        {onCreateAccount && (
+          <button type="button" className={styles.switch} onClick={onCreateAccount}>
+            Create an account
+          </button>
+        )}
       </form>
     </main>
   );
