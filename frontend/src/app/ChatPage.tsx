@@ -1,24 +1,87 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { SignupRequests } from '../features/admin/components/SignupRequests';
+import { useSignupRequests } from '../features/admin/api/signups';
 import type { Session } from '../features/auth/hooks/useSession';
 import { SignedInUser } from '../features/auth/components/SignedInUser';
+import { ChannelActions } from '../features/channels/components/ChannelActions';
+import { ChannelPreview } from '../features/channels/components/ChannelPreview';
+import { ChannelSidebar } from '../features/channels/components/ChannelSidebar';
+import { CreateChannelDialog } from '../features/channels/components/CreateChannelDialog';
+import { MembersPanel } from '../features/channels/components/MembersPanel';
+import { NewDmDialog } from '../features/channels/components/NewDmDialog';
+import { useChannelActions, useChannels } from '../features/channels/hooks/useChannels';
+import { useReadMarker } from '../features/channels/hooks/useReadMarker';
+import { GENERAL, type Channel } from '../features/channels/types';
+import { channelTitle } from '../features/channels/utils/channels';
 import { MessagesPanel } from '../features/messages/components/MessagesPanel';
 import { useUsers } from '../features/users/api/get-users';
 import { UserList } from '../features/users/components/UserList';
+import { Dialog } from '../components/Dialog';
 import styles from './ChatPage.module.css';
+import { useHashChannel } from './useHashChannel';
+import { useLiveUpdates } from './useLiveUpdates';
 
-/** The admin-style layout: sidebar (channel, people, who is signed in) beside the channel. */
+type OpenDialog = 'create-channel' | 'new-dm' | 'signups' | undefined;
+
+/** The admin-style layout: sidebar (channels, DMs, people, who is signed in) beside the open channel. */
 export function ChatPage({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const { api, me } = session;
+  const isAdmin = me.role === 'admin';
   const users = useUsers(api);
+  const channels = useChannels(api);
+  const { join, leave } = useChannelActions(api);
+  const signups = useSignupRequests(api, isAdmin);
+  const [open, navigate] = useHashChannel();
+  const [notice, setNotice] = useState<string>();
+  const [dialog, setDialog] = useState<OpenDialog>();
+  const [membersOpen, setMembersOpen] = useState(false);
+  const [newest, setNewest] = useState<{ channel: string; id: number | undefined }>();
   const [menuOpen, setMenuOpen] = useState(false);
   const sidebarId = useId();
+  const membersId = useId();
   const menuButtonRef = useRef<HTMLButtonElement>(null);
   const channelLinkRef = useRef<HTMLAnchorElement>(null);
+  /** The channel this page is leaving itself: its `member-left` is no news to tell. */
+  const leavingRef = useRef<string>(undefined);
 
   const displayNameOf = useCallback(
     (username: string) => users.data?.find((u) => u.username === username)?.displayName ?? username,
     [users.data],
   );
+  const titleOf = useCallback(
+    (channel: Channel) => channelTitle(channel, me.username, displayNameOf),
+    [me.username, displayNameOf],
+  );
+
+  const channel = channels.data?.find((c) => c.name === open);
+  // How to name a channel after the list forgot it (the user was removed from it).
+  const titles = useRef(new Map<string, string>());
+  useEffect(() => {
+    if (channel) titles.current.set(channel.name, titleOf(channel));
+  }, [channel, titleOf]);
+
+  const onLeftOpenChannel = useCallback(
+    (name: string) => {
+      if (leavingRef.current !== name) {
+        setNotice(`You were removed from ${titles.current.get(name) ?? `#${name}`}.`);
+      }
+      leavingRef.current = undefined;
+      navigate(GENERAL);
+    },
+    [navigate],
+  );
+  const connection = useLiveUpdates({ api, channels: channels.data, open, onLeftOpenChannel });
+
+  // A channel that is not in the list (a mistyped link, a private channel of someone else) opens general.
+  useEffect(() => {
+    if (!channels.data || channel || open === GENERAL || leavingRef.current === open) return;
+    setNotice(`There is no channel #${open} that you can open.`);
+    navigate(GENERAL);
+  }, [channels.data, channel, open, navigate]);
+
+  const member = channel ? channel.member : open === GENERAL;
+  const onNewestMessage = useCallback((id: number | undefined) => setNewest({ channel: open, id }), [open]);
+  useReadMarker(api, open, member, newest?.channel === open ? newest.id : undefined);
 
   // On narrow screens the sidebar opens over the channel: move focus into it, and back to the button on Escape.
   useEffect(() => {
@@ -33,6 +96,26 @@ export function ChatPage({ session, onSignOut }: { session: Session; onSignOut: 
     return () => window.removeEventListener('keydown', close);
   }, [menuOpen]);
 
+  const select = () => {
+    setMenuOpen(false);
+    setNotice(undefined);
+  };
+  const openChannel = (next: Channel) => {
+    setDialog(undefined);
+    select();
+    navigate(next.name);
+  };
+  const leaveOpenChannel = () => {
+    leavingRef.current = open;
+    leave.mutate(open, {
+      onSuccess: () => {
+        leavingRef.current = undefined;
+        navigate(GENERAL);
+      },
+      onError: () => (leavingRef.current = undefined),
+    });
+  };
+
   const menuButton = (
     <button
       ref={menuButtonRef}
@@ -41,44 +124,134 @@ export function ChatPage({ session, onSignOut }: { session: Session; onSignOut: 
       aria-label="Channels and people"
       aria-expanded={menuOpen}
       aria-controls={sidebarId}
-      onClick={() => setMenuOpen((open) => !open)}
+      onClick={() => setMenuOpen((o) => !o)}
     >
       <span aria-hidden="true">☰</span>
     </button>
   );
 
+  const title = channel ? titleOf(channel) : `#${open}`;
+  const pendingSignups = signups.data?.length ?? 0;
+
   return (
-    <div className={styles.layout}>
+    <div className={styles.layout} data-members={membersOpen && channel !== undefined}>
       <aside id={sidebarId} className={styles.sidebar} data-open={menuOpen} aria-label="Channels and people">
         <div className={styles.brand}>Chat</div>
-        <nav aria-labelledby="channels-heading" className={styles.section}>
-          <h2 id="channels-heading" className={styles.heading}>
-            Channels
-          </h2>
-          <a
-            ref={channelLinkRef}
-            className={styles.channel}
-            href="#general"
-            aria-current="page"
-            onClick={() => setMenuOpen(false)}
-          >
-            # general
-          </a>
-        </nav>
-        <section aria-labelledby="people-heading" className={`${styles.section} ${styles.people}`}>
-          <h2 id="people-heading" className={styles.heading}>
-            People
-          </h2>
-          {users.isError ? (
-            <p className={styles.muted}>Could not load the people.</p>
+        <div className={styles.scroll}>
+          {channels.isError ? (
+            <p className={styles.muted}>Could not load the channels.</p>
           ) : (
-            <UserList users={users.data ?? []} me={me.username} />
+            <ChannelSidebar
+              channels={channels.data ?? []}
+              open={open}
+              me={me.username}
+              displayNameOf={displayNameOf}
+              onSelect={select}
+              onCreateChannel={() => setDialog('create-channel')}
+              onNewDm={() => setDialog('new-dm')}
+              activeLinkRef={channelLinkRef}
+            />
           )}
-        </section>
+          <section aria-labelledby="people-heading" className={styles.section}>
+            <h2 id="people-heading" className={styles.heading}>
+              People
+            </h2>
+            {users.isError ? (
+              <p className={styles.muted}>Could not load the people.</p>
+            ) : (
+              <UserList users={users.data ?? []} me={me.username} />
+            )}
+          </section>
+        </div>
+        {isAdmin && (
+          <button type="button" className={styles.adminButton} onClick={() => setDialog('signups')}>
+            Sign-up requests
+            {pendingSignups > 0 && <span className={styles.count}> ({pendingSignups} waiting)</span>}
+          </button>
+        )}
         <SignedInUser me={me} onSignOut={onSignOut} />
       </aside>
       {menuOpen && <div className={styles.backdrop} onClick={() => setMenuOpen(false)} aria-hidden="true" />}
-      <MessagesPanel api={api} displayNameOf={displayNameOf} navigation={menuButton} />
+      {channel || open === GENERAL ? (
+        <MessagesPanel
+          key={open}
+          api={api}
+          channel={open}
+          title={title}
+          topic={channel?.topic}
+          member={member}
+          connection={connection}
+          displayNameOf={displayNameOf}
+          navigation={menuButton}
+          onNewestMessage={onNewestMessage}
+          actions={
+            channel && (
+              <ChannelActions
+                channel={channel}
+                membersOpen={membersOpen}
+                membersPanelId={membersId}
+                onToggleMembers={() => setMembersOpen((o) => !o)}
+                onLeave={leaveOpenChannel}
+                leaving={leave.isPending}
+              />
+            )
+          }
+          notice={
+            notice && (
+              <div className={styles.notice} role="alert">
+                <span>{notice}</span>
+                <button type="button" onClick={() => setNotice(undefined)}>
+                  Dismiss
+                </button>
+              </div>
+            )
+          }
+          preview={
+            <ChannelPreview
+              title={title}
+              joining={join.isPending}
+              error={join.error}
+              onJoin={() => join.mutate(open)}
+            />
+          }
+        />
+      ) : (
+        <main className={styles.loading} aria-busy="true">
+          {menuButton}
+          <p>Loading the channel…</p>
+        </main>
+      )}
+      {membersOpen && channel && (
+        <MembersPanel
+          key={channel.name}
+          id={membersId}
+          className={styles.members}
+          api={api}
+          channel={channel}
+          me={me.username}
+          appRole={me.role}
+          people={users.data ?? []}
+          displayNameOf={displayNameOf}
+          onClose={() => setMembersOpen(false)}
+        />
+      )}
+      {dialog === 'create-channel' && (
+        <CreateChannelDialog api={api} onCreated={openChannel} onClose={() => setDialog(undefined)} />
+      )}
+      {dialog === 'new-dm' && (
+        <NewDmDialog
+          api={api}
+          me={me.username}
+          people={users.data ?? []}
+          onOpened={openChannel}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {dialog === 'signups' && (
+        <Dialog title="Sign-up requests" onClose={() => setDialog(undefined)}>
+          <SignupRequests api={api} />
+        </Dialog>
+      )}
     </div>
   );
 }

@@ -56,3 +56,27 @@ export function openStream(text: string): Response {
   });
   return new Response(body, { headers: { 'Content-Type': 'text/event-stream' } });
 }
+
+/** A text/event-stream response the test writes to as it goes: `push` sends a piece of the stream. */
+export function liveStream() {
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const pending: string[] = [];
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+      for (const text of pending.splice(0)) c.enqueue(new TextEncoder().encode(text));
+    },
+  });
+  return {
+    response: () => new Response(body, { headers: { 'Content-Type': 'text/event-stream' } }),
+    push(text: string) {
+      if (controller) controller.enqueue(new TextEncoder().encode(text));
+      else pending.push(text);
+    },
+  };
+}
+
+/** One SSE frame: `event`, optional `id`, and `data` as JSON. */
+export function sseFrame(event: string, data: unknown, id?: number): string {
+  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}

@@ -1,13 +1,15 @@
 /** A chat message as the API returns it (API.md, Message). */
 export interface Message {
   id: number;
+  /** The channel or DM it belongs to; absent only from servers older than channels (then `general`). */
+  channel?: string;
   user: string;
   text: string;
   createdAt: string;
   clientMsgId?: string;
 }
 
-/** One page of `GET /api/messages`, ascending by id. */
+/** One page of `GET /api/channels/:name/messages`, ascending by id. */
 export interface MessagePage {
   messages: Message[];
   hasOlder: boolean;
@@ -31,3 +33,6 @@ export interface OutgoingMessage {
 
 export const MAX_MESSAGE_LENGTH = 4000;
 export const PAGE_SIZE = 50;
+
+/** The channel every user is in, and the one the page opens on. */
+export const DEFAULT_CHANNEL = 'general';

@@ -94,6 +94,42 @@ describe('runLiveUpdates with a stream', () => {
     expect(seen.requests.map((r) => r.headers.get('Last-Event-ID'))).toContain('1');
   });
 
+  it('hands over the other events with their data, and says when it is back after a break', async () => {
+    const events: [string, unknown][] = [];
+    let reconnected = 0;
+    const controller = new AbortController();
+    let attempt = 0;
+    const { api } = fakeApi(() => {
+      attempt += 1;
+      if (attempt === 1) {
+        return sse(
+          'event: channel-created\ndata: {"name":"design","kind":"channel"}\n\n' +
+            'event: member-left\ndata: {"channel":"design","username":"bob"}\n\n' +
+            'event: member-joined\ndata: not json\n\n',
+        );
+      }
+      return sse(': ping\n\n');
+    });
+    const done = runLiveUpdates(api, {
+      after: 0,
+      onMessages: () => undefined,
+      onReset: () => undefined,
+      onState: () => undefined,
+      onEvent: (type, data) => events.push([type, data]),
+      onReconnected: () => (reconnected += 1),
+      signal: controller.signal,
+      timing: FAST,
+      random: () => 0.5,
+    });
+    await expect.poll(() => reconnected > 0, { timeout: 2000 }).toBe(true);
+    controller.abort();
+    await done;
+    expect(events).toEqual([
+      ['channel-created', { name: 'design', kind: 'channel' }],
+      ['member-left', { channel: 'design', username: 'bob' }],
+    ]);
+  });
+
   it('stops for good on a 401', async () => {
     const { api, requests } = fakeApi(() => nestError(401, 'Missing or invalid credentials'));
     const states: ConnectionState[] = [];
@@ -111,7 +147,7 @@ describe('runLiveUpdates with a stream', () => {
 });
 
 describe('runLiveUpdates without a stream (404)', () => {
-  it('polls GET /api/messages?after= from the newest id it has', async () => {
+  it('polls GET /api/channels/general/messages?after= from the newest id it has', async () => {
     let served = false;
     const seen = await run(
       (request) => {
@@ -126,8 +162,8 @@ describe('runLiveUpdates without a stream (404)', () => {
       7,
     );
     expect(seen.messages.map((m) => m.id)).toEqual([8, 9]);
-    expect(seen.requests.find((r) => r.path.startsWith('/api/messages'))?.path).toBe(
-      '/api/messages?after=7&limit=1000',
+    expect(seen.requests.find((r) => r.path.includes('/messages'))?.path).toBe(
+      '/api/channels/general/messages?after=7&limit=1000',
     );
     expect(seen.states).toEqual(['connecting', 'live']);
   });
@@ -144,7 +180,7 @@ describe('runLiveUpdates without a stream (404)', () => {
     );
     expect(seen.requests.map((r) => r.path.split('?')[0])).toEqual([
       '/api/stream',
-      '/api/messages',
+      '/api/channels/general/messages',
       '/api/stream',
       ...seen.requests.slice(3).map((r) => r.path.split('?')[0]),
     ]);

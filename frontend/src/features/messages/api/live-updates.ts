@@ -1,6 +1,6 @@
 import { ApiError, type ApiClient } from '../../../lib/api-client';
 import { readSseEvents, SseParser, type SseEvent } from '../../../lib/sse';
-import type { Message } from '../types';
+import { DEFAULT_CHANNEL, type Message, type MessagePage } from '../types';
 import { getMessagesAfter } from './messages';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -35,6 +35,15 @@ export interface LiveOptions {
   /** The server may have evicted messages the page missed (`event: reset`): reload the newest page. */
   onReset: () => void;
   onState: (state: ConnectionState) => void;
+  /** Every other event (`channel-created`, `member-joined`, `member-left`, ...), its data parsed as JSON. */
+  onEvent?: (type: string, data: unknown) => void;
+  /**
+   * The feed is up again after being down (not called for the first connection). Events without an id are
+   * not replayed on resume, so whatever they maintain must be reloaded here.
+   */
+  onReconnected?: () => void;
+  /** The polling fallback's read; by default the `general` channel. */
+  poll?: (after: number, signal: AbortSignal) => Promise<MessagePage>;
   signal: AbortSignal;
   timing?: Partial<LiveTiming>;
   random?: () => number;
@@ -42,7 +51,7 @@ export interface LiveOptions {
 
 /**
  * Keeps the page up to date until `signal` aborts: reads `GET /api/stream` (resuming with `Last-Event-ID`),
- * and where the server has no stream (404) polls `GET /api/messages?after=`. Reconnects by itself with backoff;
+ * and where the server has no stream (404) polls `options.poll` (`GET /api/channels/general/messages?after=`). Reconnects by itself with backoff;
  * after a 401 it stops (the API client has already told the app).
  */
 export function runLiveUpdates(api: ApiClient, options: LiveOptions): Promise<void> {
@@ -53,6 +62,7 @@ class LiveFeed {
   private cursor: number;
   private failures = 0;
   private state: ConnectionState | undefined;
+  private everConnected = false;
   private readonly timing: LiveTiming;
   private readonly signal: AbortSignal;
   private readonly random: () => number;
@@ -127,7 +137,9 @@ class LiveFeed {
   /** The fallback while the server has no stream; returns only by throwing (a failed read, or abort). */
   private async poll(): Promise<never> {
     for (;;) {
-      const page = await getMessagesAfter(this.api, this.cursor, this.signal);
+      const page = this.options.poll
+        ? await this.options.poll(this.cursor, this.signal)
+        : await getMessagesAfter(this.api, DEFAULT_CHANNEL, this.cursor, this.signal);
       this.connected();
       this.deliver(page.messages);
       if (!page.hasNewer) await sleep(this.timing.pollIntervalMs, this.signal);
@@ -141,6 +153,9 @@ class LiveFeed {
     } else if (event.type === 'message') {
       const message = parseMessage(event.data);
       if (message) this.deliver([message]);
+    } else if (this.options.onEvent) {
+      const data = parseJson(event.data);
+      if (data !== undefined) this.options.onEvent(event.type, data);
     }
   }
 
@@ -152,7 +167,10 @@ class LiveFeed {
 
   private connected(): void {
     this.failures = 0;
+    if (this.state === 'live') return;
     this.setState('live');
+    if (this.everConnected) this.options.onReconnected?.();
+    this.everConnected = true;
   }
 
   private backoffMs(error: unknown): number {
@@ -169,16 +187,20 @@ class LiveFeed {
   }
 }
 
-function parseMessage(data: string): Message | undefined {
+function parseJson(data: string): unknown {
   try {
-    const value = JSON.parse(data) as Partial<Message> | null;
-    if (typeof value?.id !== 'number' || typeof value.user !== 'string' || typeof value.text !== 'string') {
-      return undefined;
-    }
-    return value as Message;
+    return JSON.parse(data) as unknown;
   } catch {
     return undefined;
   }
+}
+
+function parseMessage(data: string): Message | undefined {
+  const value = parseJson(data) as Partial<Message> | null | undefined;
+  if (typeof value?.id !== 'number' || typeof value.user !== 'string' || typeof value.text !== 'string') {
+    return undefined;
+  }
+  return value as Message;
 }
 
 /** Waits `ms`, or less when the signal aborts or the browser comes back online. */

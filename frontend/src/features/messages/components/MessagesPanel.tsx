@@ -1,25 +1,44 @@
-import { useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import type { ApiClient } from '../../../lib/api-client';
+import type { ConnectionState } from '../api/live-updates';
 import { useMessageFeed } from '../hooks/useMessageFeed';
 import { useOutbox } from '../hooks/useOutbox';
+import { DEFAULT_CHANNEL } from '../types';
 import { Composer } from './Composer';
 import { ConnectionStatus } from './ConnectionStatus';
 import { MessageList } from './MessageList';
 import styles from './MessagesPanel.module.css';
 
-const CHANNEL = '#general';
-
 interface MessagesPanelProps {
   api: ApiClient;
+  /** The channel's name (`general`, `design`, `dm-…`). */
+  channel?: string;
+  /** How people know it: `#design`, or a DM's member names. */
+  title?: string;
+  topic?: string;
+  /** Members read it live through the app's stream and can post; others preview a public channel. */
+  member?: boolean;
+  /** The state of the app's one live stream. */
+  connection: ConnectionState;
   displayNameOf: (username: string) => string;
   /** Shown before the channel name (the menu button on narrow screens). */
   navigation?: ReactNode;
+  /** Header buttons (members, leave). */
+  actions?: ReactNode;
+  /** Said above the messages (e.g. why the page switched channels). */
+  notice?: ReactNode;
+  /** In place of the composer for someone who is not a member (the join button). */
+  preview?: ReactNode;
+  /** Hears the newest message's id whenever it changes (read markers). */
+  onNewestMessage?: (id: number | undefined) => void;
 }
 
-/** The channel: header with its retention rule and connection state, the messages, and the composer. */
-export function MessagesPanel({ api, displayNameOf, navigation }: MessagesPanelProps) {
-  const feed = useMessageFeed(api);
-  const { outbox, send, retry, discard } = useOutbox(api, feed.addMessages);
+/** A channel: header with its topic, retention rule and connection state, the messages, and the composer. */
+export function MessagesPanel(props: MessagesPanelProps) {
+  const { api, channel = DEFAULT_CHANNEL, member = true, displayNameOf, onNewestMessage } = props;
+  const title = props.title ?? `#${channel}`;
+  const feed = useMessageFeed(api, channel, { live: member ? 'stream' : 'poll' });
+  const { outbox, send, retry, discard } = useOutbox(api, channel, feed.addMessages);
   const me = api.username;
 
   // A send whose answer was lost may already be back through the live feed: show it once.
@@ -28,18 +47,24 @@ export function MessagesPanel({ api, displayNameOf, navigation }: MessagesPanelP
     return outbox.filter((item) => !delivered.has(item.clientMsgId));
   }, [feed.messages, outbox, me]);
 
+  const newestId = feed.messages.at(-1)?.id;
+  useEffect(() => onNewestMessage?.(newestId), [newestId, onNewestMessage]);
+
   return (
     <main className={styles.panel} aria-labelledby="channel-name">
       <header className={styles.header}>
-        {navigation}
+        {props.navigation}
         <div className={styles.title}>
           <h1 id="channel-name" className={styles.name}>
-            {CHANNEL}
+            {title}
           </h1>
+          {props.topic && <p className={styles.topic}>{props.topic}</p>}
           <p className={styles.retention}>last 1000 messages, kept 1 hour</p>
         </div>
-        <ConnectionStatus state={feed.connection} />
+        {props.actions}
+        <ConnectionStatus state={props.connection} />
       </header>
+      {props.notice}
       {feed.status === 'pending' && <p className={styles.notice}>Loading messages…</p>}
       {feed.status === 'error' && (
         <div className={styles.notice} role="alert">
@@ -51,7 +76,7 @@ export function MessagesPanel({ api, displayNameOf, navigation }: MessagesPanelP
       )}
       {feed.status === 'success' && (
         <MessageList
-          channel={CHANNEL}
+          channel={title}
           messages={feed.messages}
           outbox={pending}
           me={me}
@@ -64,7 +89,7 @@ export function MessagesPanel({ api, displayNameOf, navigation }: MessagesPanelP
           onDiscard={discard}
         />
       )}
-      <Composer channel={CHANNEL} onSend={send} />
+      {member ? <Composer channel={title} onSend={send} /> : props.preview}
     </main>
   );
 }

@@ -1,25 +1,15 @@
 import { useCallback, useState } from 'react';
-import { ApiError, type ApiClient } from '../../../lib/api-client';
-import { formatWait } from '../../../lib/format';
+import type { ApiClient } from '../../../lib/api-client';
+import { describeApiError } from '../../../lib/errors';
 import { sendMessage } from '../api/messages';
 import type { Message, OutgoingMessage } from '../types';
 import { newClientMsgId } from '../utils/draft';
-
-/** What a failed send tells the person: the server's own words, and how long to wait if it said so. */
-export function describeSendError(error: unknown): string {
-  if (!(error instanceof ApiError)) return 'Something went wrong';
-  if (error.status === 0) return 'Cannot reach the server';
-  if (error.status === 429 && error.retryAfterSeconds !== undefined) {
-    return `${error.message} (try again in ${formatWait(error.retryAfterSeconds)})`;
-  }
-  return error.message;
-}
 
 /**
  * Messages on their way to the server. Each keeps its `clientMsgId` for life, so a retry after a lost answer
  * gets the stored original back instead of a second copy.
  */
-export function useOutbox(api: ApiClient, onSent: (messages: Message[]) => void) {
+export function useOutbox(api: ApiClient, channel: string, onSent: (messages: Message[]) => void) {
   const [outbox, setOutbox] = useState<OutgoingMessage[]>([]);
 
   const change = (clientMsgId: string, patch: Partial<OutgoingMessage>) =>
@@ -28,14 +18,14 @@ export function useOutbox(api: ApiClient, onSent: (messages: Message[]) => void)
   const deliver = useCallback(
     async (clientMsgId: string, text: string) => {
       try {
-        const message = await sendMessage(api, text, clientMsgId);
+        const message = await sendMessage(api, channel, text, clientMsgId);
         onSent([message]);
         setOutbox((items) => items.filter((m) => m.clientMsgId !== clientMsgId));
       } catch (error) {
-        change(clientMsgId, { status: 'failed', error: describeSendError(error) });
+        change(clientMsgId, { status: 'failed', error: describeApiError(error) });
       }
     },
-    [api, onSent],
+    [api, channel, onSent],
   );
 
   const send = useCallback(

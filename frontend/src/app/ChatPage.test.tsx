@@ -1,0 +1,210 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Channel } from '../features/channels/types';
+import type { Message } from '../features/messages/types';
+import { fakeApi, json, liveStream, sseFrame, type RecordedRequest } from '../test/fake-server';
+import { renderWithQuery } from '../test/render';
+import { ChatPage } from './ChatPage';
+
+const channel = (name: string, extra: Partial<Channel> = {}): Channel => ({
+  name,
+  kind: 'channel',
+  topic: '',
+  private: false,
+  member: true,
+  role: 'member',
+  unread: 0,
+  lastMessageId: null,
+  ...extra,
+});
+const message = (id: number, channelName: string, text: string, user = 'bob'): Message => ({
+  id,
+  channel: channelName,
+  user,
+  text,
+  createdAt: '2026-11-27T10:00:00.000Z',
+});
+const users = [
+  { username: 'alice', displayName: 'Alice Liddell' },
+  { username: 'bob', displayName: 'Bob Builder' },
+  { username: 'carol', displayName: 'Carol Danvers' },
+];
+
+/** A server with channels, their messages and one live stream the test writes to. */
+function chatServer(channels: Channel[], messages: Message[]) {
+  const stream = liveStream();
+  const state = { channels, messages };
+  const { api, requests } = fakeApi(async (request: RecordedRequest) => {
+    const [path = '', query = ''] = request.path.split('?');
+    if (path === '/api/stream') return stream.response();
+    if (path === '/api/users') return json({ users });
+    if (path === '/api/channels') return json({ channels: state.channels });
+    const match = /^\/api\/channels\/([^/]+)\/(\w+)/.exec(path);
+    const name = match?.[1] ?? '';
+    switch (`${request.method} ${match?.[2]}`) {
+      case 'GET messages': {
+        const params = new URLSearchParams(query);
+        const after = Number(params.get('after') ?? -1);
+        const list = state.messages.filter((m) => m.channel === name && m.id > after);
+        // A long poll with nothing new is held, as the server does.
+        if (list.length === 0 && params.has('wait')) return new Promise<Response>(() => undefined);
+        return json({ messages: list, hasOlder: false, hasNewer: false });
+      }
+      case 'POST join':
+        state.channels = state.channels.map((c) => (c.name === name ? { ...c, member: true, unread: 0 } : c));
+        return json(state.channels.find((c) => c.name === name));
+      case 'POST leave':
+        state.channels = state.channels.map((c) => (c.name === name ? { ...c, member: false } : c));
+        return new Response(null, { status: 204 });
+      case 'POST read':
+        return new Response(null, { status: 204 });
+      case 'GET members':
+        return json({ members: [] });
+    }
+    return json({ statusCode: 404, message: 'Not Found' }, 404);
+  });
+  return { api, requests, stream, state };
+}
+
+function renderPage(api: ReturnType<typeof chatServer>['api'], role: 'user' | 'admin' = 'user') {
+  return renderWithQuery(
+    <ChatPage
+      session={{ api, me: { username: 'alice', displayName: 'Alice Liddell', role } }}
+      onSignOut={() => undefined}
+    />,
+  );
+}
+
+const sidebar = () => within(screen.getByRole('complementary', { name: 'Channels and people' }));
+
+beforeEach(() => {
+  window.location.hash = '';
+});
+
+describe('ChatPage with channels', () => {
+  it('routes live messages by channel: the open one shows them, the others count them as unread', async () => {
+    const server = chatServer(
+      [channel('design', { unread: 1, lastMessageId: 3 }), channel('general', { lastMessageId: 2 })],
+      [message(2, 'general', 'hello general'), message(3, 'design', 'first design')],
+    );
+    renderPage(server.api);
+    expect(await screen.findByText('hello general')).toBeInTheDocument();
+    expect(await sidebar().findByRole('link', { name: '# design 1 unread' })).toBeInTheDocument();
+    // The stream resumes after the newest message of the channel list, so nothing after it is missed.
+    await waitFor(() =>
+      expect(server.requests.find((r) => r.path === '/api/stream')?.headers.get('Last-Event-ID')).toBe('3'),
+    );
+
+    server.stream.push(sseFrame('message', message(10, 'design', 'news in design'), 10));
+    server.stream.push(sseFrame('message', message(11, 'general', 'news in general'), 11));
+    server.stream.push(sseFrame('message', message(12, 'design', 'my own in design', 'alice'), 12));
+    expect(await screen.findByText('news in general')).toBeInTheDocument();
+    expect(await sidebar().findByRole('link', { name: '# design 2 unread' })).toBeInTheDocument();
+    expect(screen.queryByText('news in design')).not.toBeInTheDocument();
+    expect(sidebar().getByRole('link', { name: '# general' })).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('opening a channel shows its messages, moves its read marker to the newest and clears its count', async () => {
+    const server = chatServer(
+      [channel('design', { unread: 2, lastMessageId: 7 }), channel('general')],
+      [message(6, 'design', 'design six'), message(7, 'design', 'design seven')],
+    );
+    renderPage(server.api);
+    const user = userEvent.setup();
+    await user.click(await sidebar().findByRole('link', { name: '# design 2 unread' }));
+    expect(await screen.findByRole('heading', { level: 1, name: '#design' })).toBeInTheDocument();
+    expect(await screen.findByText('design seven')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(server.requests.filter((r) => r.method === 'POST')).toEqual([
+        expect.objectContaining({ path: '/api/channels/design/read', body: { lastReadId: 7 } }),
+      ]),
+    );
+
+    await user.click(sidebar().getByRole('link', { name: '# general' }));
+    expect(await screen.findByRole('heading', { level: 1, name: '#general' })).toBeInTheDocument();
+    expect(sidebar().getByRole('link', { name: '# design' })).toBeInTheDocument();
+  });
+
+  it('names a DM by its members and sends in it', async () => {
+    const dm = channel('dm-0123456789ab', { kind: 'dm', private: true, members: ['alice', 'bob'] });
+    const server = chatServer([channel('general'), dm], [message(4, dm.name, 'psst')]);
+    window.location.hash = dm.name;
+    renderPage(server.api);
+    expect(await screen.findByRole('heading', { level: 1, name: 'Bob Builder' })).toBeInTheDocument();
+    expect(await screen.findByText('psst')).toBeInTheDocument();
+    expect(screen.getByRole('textbox', { name: 'Message Bob Builder' })).toBeInTheDocument();
+    expect(screen.queryByText(/dm-0123/)).not.toBeInTheDocument();
+  });
+
+  it('previews a public channel with a Join button, then joins and leaves it', async () => {
+    const server = chatServer(
+      [channel('general'), channel('random', { member: false, role: undefined, unread: undefined })],
+      [message(5, 'random', 'random talk')],
+    );
+    window.location.hash = 'random';
+    renderPage(server.api);
+    const user = userEvent.setup();
+    expect(await screen.findByText('random talk')).toBeInTheDocument();
+    expect(screen.queryByRole('textbox', { name: 'Message #random' })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Join #random' }));
+    expect(await screen.findByRole('textbox', { name: 'Message #random' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Leave' }));
+    expect(await screen.findByRole('heading', { level: 1, name: '#general' })).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(
+      server.requests.filter((r) => r.method === 'POST' && !r.path.endsWith('/read')).map((r) => r.path),
+    ).toEqual(['/api/channels/random/join', '/api/channels/random/leave']);
+  });
+
+  it('switches to general and says so when the user is removed from the open channel', async () => {
+    const server = chatServer(
+      [channel('general'), channel('secret', { private: true })],
+      [message(8, 'secret', 'secret plans')],
+    );
+    window.location.hash = 'secret';
+    renderPage(server.api);
+    expect(await screen.findByText('secret plans')).toBeInTheDocument();
+    await waitFor(() => expect(server.requests.some((r) => r.path === '/api/stream')).toBe(true));
+
+    server.state.channels = [channel('general')];
+    server.stream.push(sseFrame('member-left', { channel: 'secret', username: 'alice' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('You were removed from #secret.');
+    expect(screen.getByRole('heading', { level: 1, name: '#general' })).toBeInTheDocument();
+    await waitFor(() => expect(sidebar().queryByRole('link', { name: /secret/ })).not.toBeInTheDocument());
+    expect(screen.queryByText('secret plans')).not.toBeInTheDocument();
+  });
+
+  it('reloads the channel list on channel-created and member-joined', async () => {
+    const server = chatServer([channel('general')], []);
+    renderPage(server.api);
+    await waitFor(() => expect(server.requests.some((r) => r.path === '/api/stream')).toBe(true));
+    const listReads = () => server.requests.filter((r) => r.path === '/api/channels').length;
+    expect(listReads()).toBe(1);
+
+    server.state.channels = [channel('general'), channel('secret', { private: true, role: 'member' })];
+    server.stream.push(sseFrame('channel-created', server.state.channels[1]));
+    expect(await sidebar().findByRole('link', { name: 'secret (private)' })).toBeInTheDocument();
+    server.stream.push(sseFrame('member-joined', { channel: 'secret', username: 'carol' }));
+    await waitFor(() => expect(listReads()).toBe(3));
+  });
+
+  it('on event: reset, replaces what the open channel showed with its newest page', async () => {
+    const server = chatServer(
+      [channel('general', { lastMessageId: 2 })],
+      [message(1, 'general', 'message 1'), message(2, 'general', 'message 2')],
+    );
+    renderPage(server.api);
+    expect(await screen.findByText('message 2')).toBeInTheDocument();
+    await waitFor(() => expect(server.requests.some((r) => r.path === '/api/stream')).toBe(true));
+
+    server.state.messages = [message(4, 'general', 'message 4')];
+    server.stream.push('event: reset\ndata: {"oldestId":4}\n\n');
+    server.stream.push(sseFrame('message', message(5, 'general', 'message 5'), 5));
+    expect(await screen.findByText('message 4')).toBeInTheDocument();
+    expect(await screen.findByText('message 5')).toBeInTheDocument();
+    expect(screen.queryByText('message 1')).not.toBeInTheDocument();
+    expect(screen.queryByText('message 2')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,77 @@
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import type { ApiClient } from '../../../lib/api-client';
+import { getLatestMessages, messagesQueryKey } from '../api/messages';
+import { DEFAULT_CHANNEL, type Message, type MessageWindow } from '../types';
+import { mergeMessages } from '../utils/merge';
+
+/**
+ * Merges messages into a channel's cached window. A channel whose first page is not loaded yet gets nothing:
+ * its first page, and the catch-up read after it, bring them (see useMessageFeed).
+ */
+export function addChannelMessages(queryClient: QueryClient, channel: string, incoming: Message[]): void {
+  if (incoming.length === 0) return;
+  queryClient.setQueryData<MessageWindow>(
+    messagesQueryKey(channel),
+    (current) => current && { ...current, messages: mergeMessages(current.messages, incoming) },
+  );
+}
+
+/** Messages by the channel they belong to (`general` for a server that does not say). */
+export function byChannel(messages: readonly Message[]): Map<string, Message[]> {
+  const groups = new Map<string, Message[]>();
+  for (const message of messages) {
+    const channel = message.channel ?? DEFAULT_CHANNEL;
+    const group = groups.get(channel);
+    if (group) group.push(message);
+    else groups.set(channel, [message]);
+  }
+  return groups;
+}
+
+/** What the one live stream does to the message caches of every channel. */
+export function useMessageCache(api: ApiClient) {
+  const queryClient = useQueryClient();
+
+  /** Each live message into the cache of its own channel. */
+  const deliver = useCallback(
+    (messages: Message[]) => {
+      for (const [channel, group] of byChannel(messages)) addChannelMessages(queryClient, channel, group);
+    },
+    [queryClient],
+  );
+
+  /**
+   * After `event: reset` (messages the page missed may be gone): the open channel's newest page replaces what
+   * it showed, keeping what arrived meanwhile; the other channels are forgotten and load afresh when opened.
+   */
+  const reset = useCallback(
+    async (openChannel: string) => {
+      queryClient.removeQueries({
+        queryKey: ['messages'],
+        predicate: (query) => query.queryKey[1] !== openChannel,
+      });
+      const key = messagesQueryKey(openChannel);
+      const stale = new Set(queryClient.getQueryData<MessageWindow>(key)?.messages.map((m) => m.id));
+      try {
+        const page = await getLatestMessages(api, openChannel);
+        queryClient.setQueryData<MessageWindow>(
+          key,
+          (w) =>
+            w && {
+              messages: mergeMessages(
+                page.messages,
+                w.messages.filter((m) => !stale.has(m.id)),
+              ),
+              hasOlder: page.hasOlder,
+            },
+        );
+      } catch {
+        // The live feed reconnects and the server asks for a reset again if still needed.
+      }
+    },
+    [api, queryClient],
+  );
+
+  return { deliver, reset };
+}
