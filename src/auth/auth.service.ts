@@ -35,13 +35,17 @@ export class AuthService implements OnModuleInit {
 
   /**
    * A bcrypt hash of a new password (sign-up, password change), made on libuv's thread pool. The dummy hash is raised
-   * to the same cost first if needed, so that an unknown username never answers faster than a signed-up user.
+   * to the same cost alongside if needed, so that an unknown username never answers faster than a signed-up user.
    */
   async hashPassword(password: string): Promise<string> {
+    const [hash] = await Promise.all([bcrypt.hash(password, NEW_PASSWORD_COST), this.raiseDummyCost()]);
+    return hash;
+  }
+
+  private async raiseDummyCost(): Promise<void> {
     if (bcrypt.getRounds(this.dummyHash) < NEW_PASSWORD_COST) {
       this.dummyHash = await bcrypt.hash('not a password', NEW_PASSWORD_COST);
     }
-    return bcrypt.hash(password, NEW_PASSWORD_COST);
   }
 
   /**
