@@ -126,6 +126,21 @@ describe('ChatPage with channels', () => {
     expect(sidebar().getByRole('link', { name: '# design' })).toBeInTheDocument();
   });
 
+  it('moves the read marker of a channel the user only glanced at', async () => {
+    const server = chatServer(
+      [channel('design', { unread: 1, lastMessageId: 7 }), channel('general')],
+      [message(7, 'design', 'design seven')],
+    );
+    renderPage(server.api);
+    const user = userEvent.setup();
+    await user.click(await sidebar().findByRole('link', { name: '# design 1 unread' }));
+    expect(await screen.findByText('design seven')).toBeInTheDocument();
+    await user.click(sidebar().getByRole('link', { name: '# general' }));
+    expect(server.requests.filter((r) => r.method === 'POST').map((r) => [r.path, r.body])).toEqual([
+      ['/api/channels/design/read', { lastReadId: 7 }],
+    ]);
+  });
+
   it('names a DM by its members and sends in it', async () => {
     const dm = channel('dm-0123456789ab', { kind: 'dm', private: true, members: ['alice', 'bob'] });
     const server = chatServer([channel('general'), dm], [message(4, dm.name, 'psst')]);
@@ -174,6 +189,21 @@ describe('ChatPage with channels', () => {
     expect(screen.getByRole('heading', { level: 1, name: '#general' })).toBeInTheDocument();
     await waitFor(() => expect(sidebar().queryByRole('link', { name: /secret/ })).not.toBeInTheDocument());
     expect(screen.queryByText('secret plans')).not.toBeInTheDocument();
+  });
+
+  it('shows the member list beside the open channel, which stays one channel as messages arrive', async () => {
+    const server = chatServer([channel('general'), channel('design', { role: 'owner' })], []);
+    window.location.hash = 'design';
+    renderPage(server.api);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Members' }));
+    expect(await screen.findByRole('complementary', { name: 'Members of #design' })).toBeInTheDocument();
+    await waitFor(() => expect(server.requests.some((r) => r.path === '/api/stream')).toBe(true));
+    server.stream.push(sseFrame('message', message(3, 'design', 'one'), 3));
+    server.stream.push(sseFrame('message', message(4, 'design', 'two'), 4));
+    expect(await screen.findByText('two')).toBeInTheDocument();
+    expect(screen.getAllByRole('main')).toHaveLength(1);
+    expect(screen.getAllByText('one')).toHaveLength(1);
   });
 
   it('reloads the channel list on channel-created and member-joined', async () => {

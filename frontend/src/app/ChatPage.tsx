@@ -174,7 +174,7 @@ export function ChatPage({ session, onSignOut }: { session: Session; onSignOut: 
       {menuOpen && <div className={styles.backdrop} onClick={() => setMenuOpen(false)} aria-hidden="true" />}
       {channel || open === GENERAL ? (
         <MessagesPanel
-          key={open}
+          key={`messages:${open}`}
           api={api}
           channel={open}
           title={title}
@@ -223,7 +223,7 @@ export function ChatPage({ session, onSignOut }: { session: Session; onSignOut: 
       )}
       {membersOpen && channel && (
         <MembersPanel
-          key={channel.name}
+          key={`members:${channel.name}`}
           id={membersId}
           className={styles.members}
           api={api}
