@@ -56,4 +56,72 @@ export class ChatPage {
   message(text: string): Locator {
     return this.log.getByText(text, { exact: true });
   }
+
+  /** The sidebar's list of channels and DMs (and people). */
+  get sidebar(): Locator {
+    return this.page.getByRole('complementary', { name: 'Channels and people' });
+  }
+
+  /** A channel's or DM's link in the sidebar, by its accessible name (`# design`, `secret (private)`, a name). */
+  channelLink(name: string | RegExp): Locator {
+    return this.sidebar.getByRole('link', { name });
+  }
+
+  /** The open channel's heading: `#design`, or a DM's member names. */
+  heading(title: string): Locator {
+    return this.page.getByRole('heading', { level: 1, name: title, exact: true });
+  }
+
+  /** The messages of the channel titled `title`. */
+  logOf(title: string): Locator {
+    return this.page.getByRole('log', { name: `Messages in ${title}`, exact: true });
+  }
+
+  messageIn(title: string, text: string): Locator {
+    return this.logOf(title).getByText(text, { exact: true });
+  }
+
+  async sendIn(title: string, text: string): Promise<void> {
+    const composer = this.page.getByRole('textbox', { name: `Message ${title}`, exact: true });
+    await composer.fill(text);
+    await composer.press('Enter');
+  }
+
+  async createChannel(name: string, options: { topic?: string; private?: boolean } = {}): Promise<void> {
+    await this.sidebar.getByRole('button', { name: 'Create a channel' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Create a channel' });
+    await dialog.getByLabel('Name').fill(name);
+    if (options.topic) await dialog.getByLabel('Topic (optional)').fill(options.topic);
+    if (options.private) await dialog.getByRole('checkbox', { name: /Private/ }).check();
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(this.heading(`#${name}`)).toBeVisible();
+  }
+
+  /** Opens the open channel's member list and adds a person (by the label of the choice: `Bob Builder (@bob)`). */
+  async addMember(option: string): Promise<void> {
+    const panel = await this.members();
+    await panel.getByLabel('Add a person').selectOption({ label: option });
+    await panel.getByRole('button', { name: 'Add', exact: true }).click();
+  }
+
+  /** The open channel's member list, opened if it was closed. */
+  async members(): Promise<Locator> {
+    const toggle = this.page.getByRole('button', { name: 'Members', exact: true });
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    return this.page.getByRole('complementary', { name: /^Members of / });
+  }
+
+  async newDirectMessage(people: string[]): Promise<void> {
+    await this.sidebar.getByRole('button', { name: 'New direct message' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'New direct message' });
+    for (const person of people) await dialog.getByRole('checkbox', { name: person }).check();
+    await dialog.getByRole('button', { name: 'Open conversation' }).click();
+    await expect(dialog).toBeHidden();
+  }
+
+  /** The open channel's name, from the location's hash. */
+  openChannelName(): string {
+    return decodeURIComponent(new URL(this.page.url()).hash.slice(1));
+  }
 }

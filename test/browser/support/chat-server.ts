@@ -90,16 +90,23 @@ export class ChatServer {
     await this.launch();
   }
 
-  /** Sends a message through the API, as `user`. */
-  async send(user: TestUser, text: string): Promise<void> {
-    const response = await fetch(`${this.url}/api/messages`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Basic ${Buffer.from(`${user}:${PASSWORDS[user]}`).toString('base64')}`,
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify({ text }),
+  /** Calls the API as `user` (Basic auth, JSON body when given). */
+  request(user: TestUser, method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = {
+      Authorization: `Basic ${Buffer.from(`${user}:${PASSWORDS[user]}`).toString('base64')}`,
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(`${this.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
+  }
+
+  /** Sends a message through the API, as `user`, to `general` unless told otherwise. */
+  async send(user: TestUser, text: string, channel?: string): Promise<void> {
+    const path = channel ? `/api/channels/${encodeURIComponent(channel)}/messages` : '/api/messages';
+    const response = await this.request(user, 'POST', path, { text });
     if (response.status !== 201) throw new Error(`send failed: ${response.status} ${await response.text()}`);
   }
 }
