@@ -30,14 +30,18 @@ export class ChatServer {
   private process: ChildProcess | undefined;
   private output = '';
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** Extra environment for the server (e.g. `SIGNUP`). */
+    private readonly env: Record<string, string> = {},
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<ChatServer> {
-    const server = new ChatServer(await freePort());
+  static async start(env: Record<string, string> = {}): Promise<ChatServer> {
+    const server = new ChatServer(await freePort(), env);
     await server.launch();
     return server;
   }
@@ -54,6 +58,7 @@ export class ChatServer {
         // Tests seed many messages at once through the API.
         SEND_RATE_PER_SECOND: '1000',
         SEND_BURST: '1000',
+        ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

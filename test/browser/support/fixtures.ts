@@ -5,6 +5,8 @@ import { ChatServer } from './chat-server.js';
 interface Fixtures {
   /** A fresh server per test: nothing carries over between tests. */
   server: ChatServer;
+  /** Extra environment for that server, e.g. `{ SIGNUP: 'approval' }`. */
+  serverEnv: Record<string, string>;
   /** Console messages a test expects (e.g. the 401 of a wrong password); any other error or warning fails it. */
   allowedConsole: RegExp[];
   /** Opens the page in a new browser context (a separate person). */
@@ -18,11 +20,10 @@ function describe(message: ConsoleMessage): string {
 
 export const test = base.extend<Fixtures>({
   allowedConsole: [[], { option: true }],
+  serverEnv: [{}, { option: true }],
 
-  // Playwright reads a fixture's dependencies from its destructuring pattern; this one has none.
-  // eslint-disable-next-line no-empty-pattern
-  server: async ({}, use) => {
-    const server = await ChatServer.start();
+  server: async ({ serverEnv }, use) => {
+    const server = await ChatServer.start(serverEnv);
     await use(server);
     await server.stop();
   },
