@@ -42,6 +42,7 @@ describe.each(TEST_STORES)(
         const res = await send('alice', { text: 'hello' }).expect(201);
         expect(res.body).toEqual({
           id: expect.any(Number),
+          channel: 'general',
           user: 'alice',
           text: 'hello',
           createdAt: new Date(clock.time).toISOString(),

@@ -48,6 +48,7 @@ describe('MessagesService', () => {
       expect(created).toBe(true);
       expect(message).toEqual({
         id: expect.any(Number),
+        channel: GENERAL,
         user: 'alice',
         text: '  hello\n\tworld  ',
         createdAt: '2026-11-27T10:00:00.000Z',

@@ -52,9 +52,10 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
 
   async onModuleInit(): Promise<void> {
     this.lastId = await this.store.lastId();
-    // Ids are microseconds since the epoch (or more), so the newest creation time follows from the newest id; the
-    // store rejects a message created before its newest one.
-    this.lastCreatedAt = Math.min(Math.floor(this.lastId / 1000), this.clock.now());
+    // Ids are at least the microseconds since the epoch of their creation, so no stored message was created after
+    // lastId / 1000: starting there keeps creation times from going back (the store rejects that) even when the
+    // clock now is behind.
+    this.lastCreatedAt = Math.floor(this.lastId / 1000);
   }
 
   /**

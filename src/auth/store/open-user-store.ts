@@ -1,4 +1,5 @@
 import type { StoreConfig } from '../../config/app.config.js';
+import { openStore } from '../../storage/open-store.js';
 import { MemoryUserStore } from './memory-user.store.js';
 import { PostgresUserStore } from './postgres-user.store.js';
 import { SqliteUserStore } from './sqlite-user.store.js';
@@ -7,21 +8,8 @@ import type { UserStore } from './user-store.js';
 const USER_POOL_SIZE = 2;
 
 /** The user store `STORE` names, migrated and ready. */
-export async function openUserStore(store: StoreConfig): Promise<UserStore> {
-  try {
-    return await open(store);
-  } catch (error) {
-    throw new Error(`cannot open the user store ${describe(store)}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-}
-
-/** The store, without a password. */
-function describe(store: StoreConfig): string {
-  if (store.kind !== 'postgres') return store.kind === 'sqlite' ? `sqlite:${store.path}` : 'memory';
-  const url = new URL(store.url);
-  return `${url.protocol}//${url.username}${url.password ? ':***' : ''}@${url.host}${url.pathname}`;
+export function openUserStore(store: StoreConfig): Promise<UserStore> {
+  return openStore('user', store, () => open(store));
 }
 
 async function open(store: StoreConfig): Promise<UserStore> {
