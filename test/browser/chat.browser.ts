@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { TestUser } from './support/chat-server.js';
 import { expect, test } from './support/fixtures.js';
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url));
@@ -172,12 +173,31 @@ test('the chat view (saved as docs/screenshot.png with UPDATE_SCREENSHOT=1)', as
   await server.send('bob', 'Nice. Release notes are here: https://example.com/releases/1.4');
   await server.send('bob', 'Anything I should watch for?');
   await server.send('carol', 'Only the new retention rule:\nlast 1000 messages, kept 1 hour.');
+  // A sidebar with channels, a private one, a DM, and unread messages waiting.
+  const setup: [TestUser, string, unknown][] = [
+    ['alice', '/api/channels', { name: 'design', topic: 'Pixels and fonts', private: false }],
+    ['alice', '/api/channels', { name: 'leads', private: true }],
+    ['bob', '/api/channels/design/join', {}],
+    ['carol', '/api/channels', { name: 'releases', topic: 'What ships when', private: false }],
+  ];
+  for (const [user, path, body] of setup) {
+    const response = await server.request(user, 'POST', path, body);
+    expect(response.ok, `${user} POST ${path}`).toBe(true);
+  }
+  const dm = (
+    (await (await server.request('bob', 'POST', '/api/dms', { users: ['alice'] })).json()) as { name: string }
+  ).name;
+  await server.send('bob', 'The new icons are in the shared folder.', 'design');
+  await server.send('bob', 'Feedback welcome by Friday.', 'design');
+  await server.send('bob', 'Lunch at noon?', dm);
   const alice = await newChatPage();
   await alice.signIn('alice');
   await alice.expectLive();
   await alice.send('Thanks both, I will keep an eye on the dashboards.');
   await expect(alice.message('Thanks both, I will keep an eye on the dashboards.')).toBeVisible();
   await expect(alice.page.getByText('Sending…')).toHaveCount(0);
+  await expect(alice.channelLink('# design 2 unread')).toBeVisible();
+  await expect(alice.channelLink('Bob Builder 1 unread')).toBeVisible();
   const path = process.env.UPDATE_SCREENSHOT ? SCREENSHOT : info.outputPath('chat.png');
   await alice.page.screenshot({ path });
 });

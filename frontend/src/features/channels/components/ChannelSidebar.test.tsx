@@ -43,7 +43,7 @@ describe('ChannelSidebar', () => {
     expect(rooms.getAllByRole('link').map((l) => l.textContent)).toEqual([
       '# design',
       '# general',
-      '🔒 secret (private)',
+      'secret (private)',
     ]);
     const dms = within(screen.getByRole('navigation', { name: 'Direct messages' }));
     expect(dms.getByRole('link', { name: 'Bob Builder' })).toHaveAttribute('href', '#dm-0123456789ab');

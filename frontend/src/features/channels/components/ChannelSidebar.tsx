@@ -29,6 +29,16 @@ function Unread({ count }: { count: number | undefined }) {
   );
 }
 
+/** Drawn rather than an emoji, which not every system has a font for. */
+function LockIcon() {
+  return (
+    <svg className={styles.lock} viewBox="0 0 12 12" width="12" height="12" aria-hidden="true">
+      <rect x="2" y="5.5" width="8" height="6" rx="1.2" fill="currentColor" />
+      <path d="M4 5.5V4a2 2 0 0 1 4 0v1.5" fill="none" stroke="currentColor" strokeWidth="1.4" />
+    </svg>
+  );
+}
+
 function ChannelLink({
   channel,
   label,
@@ -56,7 +66,7 @@ function ChannelLink({
             label
           ) : channel.private ? (
             <>
-              <span aria-hidden="true">🔒 </span>
+              <LockIcon />
               {channel.name} <span className="visually-hidden">(private)</span>
             </>
           ) : (
