@@ -58,6 +58,9 @@ export class ChatServer {
         // Tests seed many messages at once through the API.
         SEND_RATE_PER_SECOND: '1000',
         SEND_BURST: '1000',
+        // Load shedding answers 503 while start-up or a busy CI machine delays the event loop; /api/health is
+        // exempt, so "ready" above would not mean the page loads. These tests are not about shedding.
+        OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
