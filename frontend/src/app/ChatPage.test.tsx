@@ -98,9 +98,9 @@ describe('ChatPage with channels', () => {
 
     server.stream.push(sseFrame('message', message(10, 'design', 'news in design'), 10));
     server.stream.push(sseFrame('message', message(11, 'general', 'news in general'), 11));
-    server.stream.push(sseFrame('message', message(12, 'design', 'my own in design', 'alice'), 12));
+    server.stream.push(sseFrame('message', message(12, 'design', 'sent from my other tab', 'alice'), 12));
     expect(await screen.findByText('news in general')).toBeInTheDocument();
-    expect(await sidebar().findByRole('link', { name: '# design 2 unread' })).toBeInTheDocument();
+    expect(await sidebar().findByRole('link', { name: '# design 3 unread' })).toBeInTheDocument();
     expect(screen.queryByText('news in design')).not.toBeInTheDocument();
     expect(sidebar().getByRole('link', { name: '# general' })).toHaveAttribute('aria-current', 'page');
   });

@@ -34,11 +34,11 @@ export function useChannelEvents(me: string) {
     (messages: readonly IncomingMessage[], open: string) => {
       const current = queryClient.getQueryData<Channel[]>(channelsQueryKey);
       if (!current) return;
-      const { channels, unknown } = countIncoming(current, messages, open, me);
+      const { channels, unknown } = countIncoming(current, messages, open);
       queryClient.setQueryData<Channel[]>(channelsQueryKey, channels);
       if (unknown.length > 0) void reload();
     },
-    [queryClient, me, reload],
+    [queryClient, reload],
   );
 
   /** `channel-created`, `member-joined`, `member-left`: reload the list, and the members of the open channel. */

@@ -19,7 +19,7 @@ const displayNameOf = (u: string) => names[u] ?? u;
 describe('countIncoming', () => {
   const list = [channel('design', { unread: 2 }), channel('general'), channel('random')];
 
-  it('counts messages in channels other than the open one, and not the user’s own', () => {
+  it('counts messages in channels other than the open one, the user’s own from elsewhere too', () => {
     const { channels, unknown } = countIncoming(
       list,
       [
@@ -29,10 +29,9 @@ describe('countIncoming', () => {
         { id: 13, channel: 'general', user: 'bob' },
       ],
       'general',
-      'alice',
     );
     expect(channels.map((c) => [c.name, c.unread, c.lastMessageId])).toEqual([
-      ['design', 4, 12],
+      ['design', 5, 12],
       ['general', 0, 13],
       ['random', 0, null],
     ]);
@@ -44,14 +43,13 @@ describe('countIncoming', () => {
       list,
       [{ id: 20, channel: 'dm-0123456789ab', user: 'bob' }],
       'general',
-      'alice',
     );
     expect(channels).toEqual(list);
     expect(unknown).toEqual(['dm-0123456789ab']);
   });
 
   it('takes a message without a channel for general', () => {
-    const { channels } = countIncoming(list, [{ id: 30, user: 'bob' }], 'design', 'alice');
+    const { channels } = countIncoming(list, [{ id: 30, user: 'bob' }], 'design');
     expect(channels.find((c) => c.name === 'general')?.unread).toBe(1);
   });
 });

@@ -13,21 +13,21 @@ export function channelTitle(
 }
 
 /**
- * The channel list after live messages arrived: each one not in the open channel and not the user's own counts as
- * unread in its channel (which the user must be a member of, since the stream carried it). `unknown` lists
- * channels the list does not have yet (a DM someone just opened): the caller reloads the list.
+ * The channel list after live messages arrived: each one not in the open channel counts as unread in its channel
+ * (which the user is a member of, since the stream carried it). The user's own messages sent elsewhere (another
+ * tab, the CLI) count too, as the server counts everything after the read marker: a reload then agrees.
+ * `unknown` lists channels the list does not have yet (a DM someone just opened): the caller reloads the list.
  */
 export function countIncoming(
   channels: readonly Channel[],
   messages: readonly IncomingMessage[],
   open: string,
-  me: string,
 ): { channels: Channel[]; unknown: string[] } {
   const added = new Map<string, { unread: number; lastId: number }>();
   for (const message of messages) {
     const name = message.channel ?? GENERAL;
     const entry = added.get(name) ?? { unread: 0, lastId: 0 };
-    if (name !== open && message.user !== me) entry.unread += 1;
+    if (name !== open) entry.unread += 1;
     entry.lastId = Math.max(entry.lastId, message.id);
     added.set(name, entry);
   }
