@@ -8,6 +8,7 @@
 // ELU is approximated from the server's main thread CPU time (/proc/<pid>/task/<pid>/stat) over wall time: the
 // event loop runs on that thread, garbage collection helpers and the libuv pool do not (the whole process' CPU is
 // reported next to it). prom-client exposes no ELU, and src/ stays untouched.
+import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -113,7 +114,8 @@ async function heapSnapshot(server, name) {
   const before = new Set(await readdir(dir));
   process.kill(server.pid, 'SIGUSR2');
   let file;
-  while (!(file = (await readdir(dir)).find((f) => f.endsWith('.heapsnapshot') && !before.has(f)))) await sleep(100);
+  while (!(file = (await readdir(dir)).find((f) => f.endsWith('.heapsnapshot') && !before.has(f))))
+    await sleep(100);
   await fetch(`${URL_BASE}/api/health`);
   // The write blocked the loop for a while; the overload monitor sheds requests until its next half-second sample.
   await sleep(1500);
@@ -151,7 +153,9 @@ async function summarise(path) {
   const [types] = meta.node_types;
   const NF = meta.node_fields.length;
   const EF = meta.edge_fields.length;
-  const [typeAt, nameAt, sizeAt, edgesAt] = ['type', 'name', 'self_size', 'edge_count'].map((f) => meta.node_fields.indexOf(f));
+  const [typeAt, nameAt, sizeAt, edgesAt] = ['type', 'name', 'self_size', 'edge_count'].map((f) =>
+    meta.node_fields.indexOf(f),
+  );
   const stringsAt = buf.indexOf('"strings":[', nodesAt);
   const strings = JSON.parse(buf.toString('utf8', stringsAt + 10, buf.lastIndexOf(']') + 1));
   const nodes = numbers(buf, nodesAt + 9, nodeCount * NF);
@@ -195,7 +199,17 @@ async function summarise(path) {
   return { total, groups, ownShapes, bytes: buf.length };
 }
 
-const results = { node: process.version, date: new Date().toISOString(), streams: STREAMS, duration: DURATION, runs: RUNS };
+const COMMIT = execFileSync('git', ['-C', ROOT, 'describe', '--always', '--dirty'], {
+  encoding: 'utf8',
+}).trim();
+const results = {
+  node: process.version,
+  checkout: COMMIT,
+  date: new Date().toISOString(),
+  streams: STREAMS,
+  duration: DURATION,
+  runs: RUNS,
+};
 await mkdir(dir, { recursive: true });
 
 if (!ONLY || ONLY.includes('heap')) {
@@ -215,7 +229,11 @@ if (!ONLY || ONLY.includes('heap')) {
     }
     await sleep(2000);
     const metrics = await scrape();
-    const after = { rss: await server.rssBytes(), heapUsed: metrics.nodejs_heap_size_used_bytes, openStreams: metrics.chat_open_streams };
+    const after = {
+      rss: await server.rssBytes(),
+      heapUsed: metrics.nodejs_heap_size_used_bytes,
+      openStreams: metrics.chat_open_streams,
+    };
     // Long enough to include a ping to every stream (STREAM_PING_SECONDS, 15 s by default).
     const idleWithStreams = await loopWindow(server, () => sleep(16_000));
     console.log(`idle with ${STREAMS} streams: ${describe(idleWithStreams)}`);
@@ -228,7 +246,11 @@ if (!ONLY || ONLY.includes('heap')) {
     const [b, a] = [await summarise(beforeFile), await summarise(afterFile)];
     const top = [...a.groups].sort((x, y) => y[1].size - x[1].size).slice(0, 15);
     const perStream = [...a.groups]
-      .map(([key, g]) => [key, g.size - (b.groups.get(key)?.size ?? 0), g.count - (b.groups.get(key)?.count ?? 0)])
+      .map(([key, g]) => [
+        key,
+        g.size - (b.groups.get(key)?.size ?? 0),
+        g.count - (b.groups.get(key)?.count ?? 0),
+      ])
       .sort((x, y) => y[1] - x[1])
       .slice(0, 15);
     results.heap = {
@@ -245,7 +267,11 @@ if (!ONLY || ONLY.includes('heap')) {
       snapshotMB: [b.bytes / 2 ** 20, a.bytes / 2 ** 20],
       idleWithStreams,
       top: top.map(([key, g]) => ({ constructor: key, selfMB: g.size / 2 ** 20, count: g.count })),
-      perStream: perStream.map(([key, size, count]) => ({ constructor: key, bytesPerStream: size / STREAMS, countPerStream: count / STREAMS })),
+      perStream: perStream.map(([key, size, count]) => ({
+        constructor: key,
+        bytesPerStream: size / STREAMS,
+        countPerStream: count / STREAMS,
+      })),
       ownShapesPerStream: [...a.ownShapes]
         .map(([key, g]) => ({
           constructor: key,
@@ -263,14 +289,28 @@ if (!ONLY || ONLY.includes('heap')) {
         `(${h.heapPerStreamKB.toFixed(1)} KB/stream); snapshots in ${dir}`,
     );
     console.log(`\ntop ${top.length} constructors by self size with ${STREAMS} streams open:`);
-    console.table(h.top.map((t) => ({ constructor: t.constructor, 'self MB': t.selfMB.toFixed(1), count: t.count })));
-    console.log('what each stream adds (snapshot with the streams open − after they closed, divided by the streams):');
     console.table(
-      h.perStream.map((t) => ({ constructor: t.constructor, 'bytes / stream': Math.round(t.bytesPerStream), 'objects / stream': t.countPerStream.toFixed(2) })),
+      h.top.map((t) => ({ constructor: t.constructor, 'self MB': t.selfMB.toFixed(1), count: t.count })),
     );
-    console.log('objects per stream with a hidden class of their own (Map + DescriptorArray used by no other object):');
+    console.log(
+      'what each stream adds (snapshot with the streams open − after they closed, divided by the streams):',
+    );
     console.table(
-      h.ownShapesPerStream.map((t) => ({ constructor: t.constructor, 'shape bytes / stream': Math.round(t.bytesPerStream), 'objects / stream': t.countPerStream.toFixed(2) })),
+      h.perStream.map((t) => ({
+        constructor: t.constructor,
+        'bytes / stream': Math.round(t.bytesPerStream),
+        'objects / stream': t.countPerStream.toFixed(2),
+      })),
+    );
+    console.log(
+      'objects per stream with a hidden class of their own (Map + DescriptorArray used by no other object):',
+    );
+    console.table(
+      h.ownShapesPerStream.map((t) => ({
+        constructor: t.constructor,
+        'shape bytes / stream': Math.round(t.bytesPerStream),
+        'objects / stream': t.countPerStream.toFixed(2),
+      })),
     );
   } finally {
     for (const socket of sockets) socket.destroy();
@@ -306,7 +346,9 @@ if (!ONLY || ONLY.includes('loop')) {
         return { rps: r.requests.total / r.duration, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
       });
       console.log(`run ${run + 1}/${RUNS} idle: ${describe(idle)}`);
-      console.log(`run ${run + 1}/${RUNS} GET limit=50, 50 connections: ${describe(load)}, p99 latency ${load.p99} ms`);
+      console.log(
+        `run ${run + 1}/${RUNS} GET limit=50, 50 connections: ${describe(load)}, p99 latency ${load.p99} ms`,
+      );
       samples.push({ idle, load });
     }
     const med = (phase, field) => median(samples.map((s) => s[phase][field]));

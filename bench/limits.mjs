@@ -10,8 +10,9 @@
 // The ramps raise only the per-client limits (request and send rates, connections per address), which one load
 // generator on one address and a few users would otherwise hit at once; MAX_CONNECTIONS and the overload monitor
 // keep their defaults. Writes bench/results/limits-<date>.json; bench/plot.mjs draws it.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -49,6 +50,18 @@ const RAISED = {
   MAX_CONNECTIONS_PER_ADDRESS: '20000',
 };
 const DEFAULTS = { USERS_FILE };
+/** The checkout's commit when the ramp ran ("-dirty": with uncommitted changes); `npm run bench:limits` builds it first. */
+const COMMIT = execFileSync('git', ['-C', ROOT, 'describe', '--always', '--dirty'], {
+  encoding: 'utf8',
+}).trim();
+
+/** When dist/ was last written: a rebuild during the ramp would mix two servers in one result. */
+async function distBuiltAt() {
+  const files = (await readdir(`${ROOT}dist`, { recursive: true })).filter((f) => f.endsWith('.js'));
+  const times = await Promise.all(files.map(async (f) => (await stat(`${ROOT}dist/${f}`)).mtimeMs));
+  return new Date(Math.max(...times)).toISOString();
+}
+const BUILT_AT = await distBuiltAt();
 
 pinSelf(1);
 
@@ -111,14 +124,18 @@ function probe() {
       res.on('end', () => resolve({ status: res.statusCode, ms: Math.round(performance.now() - started) }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (error) => resolve({ status: error.code ?? error.message, ms: Math.round(performance.now() - started) }));
+    req.on('error', (error) =>
+      resolve({ status: error.code ?? error.message, ms: Math.round(performance.now() - started) }),
+    );
     req.end();
   });
 }
 
 /** Connections the kernel refused because the server's accept queue was full (machine-wide counter). */
 async function listenOverflows() {
-  const [names, counts] = (await readFile('/proc/net/netstat', 'utf8')).split('\n').filter((l) => l.startsWith('TcpExt:'));
+  const [names, counts] = (await readFile('/proc/net/netstat', 'utf8'))
+    .split('\n')
+    .filter((l) => l.startsWith('TcpExt:'));
   return Number(counts.split(' ')[names.split(' ').indexOf('ListenOverflows')]);
 }
 
@@ -130,7 +147,10 @@ let nextUser = 0;
  */
 async function step(server, label, connections, request) {
   const user = nextUser++ % USER_COUNT;
-  await fetch(`${URL_BASE}/api/me`, { headers: { Authorization: auth(user) } }).then((r) => r.arrayBuffer(), () => {});
+  await fetch(`${URL_BASE}/api/me`, { headers: { Authorization: auth(user) } }).then(
+    (r) => r.arrayBuffer(),
+    () => {},
+  );
   const retryAfter = {};
   const errorLatencies = [];
   const socketErrors = {};
@@ -139,7 +159,10 @@ async function step(server, label, connections, request) {
   const overflowsBefore = await listenOverflows();
   let rssPeak = 0;
   const sampler = setInterval(() => {
-    server.rssBytes().then((rss) => (rssPeak = Math.max(rssPeak, rss)), () => {});
+    server.rssBytes().then(
+      (rss) => (rssPeak = Math.max(rssPeak, rss)),
+      () => {},
+    );
   }, 250);
   const result = await new Promise((resolve, reject) => {
     const tracker = autocannon(
@@ -182,7 +205,9 @@ async function step(server, label, connections, request) {
   const rssEnd = await server.rssBytes().catch(() => NaN);
   await sleep(1000); // let the closed connections drain before asking for health
   const state = await serverState(server);
-  const status = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
+  const status = Object.fromEntries(
+    Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
+  );
   const ok = Object.entries(status).reduce((sum, [code, count]) => (code < 300 ? sum + count : sum), 0);
   const sortedErrorLatencies = errorLatencies.sort((a, b) => a - b);
   const out = {
@@ -211,8 +236,12 @@ async function step(server, label, connections, request) {
     listenOverflows: overflows,
     ...state,
   };
-  const statusText = Object.entries(status).map(([code, count]) => `${code}×${count}`).join(' ');
-  const errorText = Object.entries(socketErrors).map(([kind, count]) => `${kind}×${count}`).join(' ');
+  const statusText = Object.entries(status)
+    .map(([code, count]) => `${code}×${count}`)
+    .join(' ');
+  const errorText = Object.entries(socketErrors)
+    .map(([kind, count]) => `${kind}×${count}`)
+    .join(' ');
   console.log(
     `  ${label.series} c=${connections}${label.size ? ` size=${label.size}` : ''}${label.stored ? ` stored=${label.stored}` : ''}: ` +
       `${(out.answered / result.duration).toFixed(0)} answers/s (${out.okRps.toFixed(0)} 2xx/s), p50 ${out.p50} ms, p99 ${out.p99} ms, [${statusText}]` +
@@ -226,7 +255,12 @@ async function step(server, label, connections, request) {
 }
 
 const get = (limit) => ({ method: 'GET', path: `/api/messages?limit=${limit}` });
-const post = (text) => ({ method: 'POST', path: '/api/messages', headers: json, body: JSON.stringify({ text }) });
+const post = (text) => ({
+  method: 'POST',
+  path: '/api/messages',
+  headers: json,
+  body: JSON.stringify({ text }),
+});
 
 /** Runs `body` against a fresh server with `env` (a server that died is not waited for). */
 async function withServer(env, body) {
@@ -242,10 +276,13 @@ const steps = [];
 const wanted = (section) => !ONLY || ONLY.includes(section);
 
 await ensureUsers();
-console.log(`limits ramp, ${DURATION} s per step`);
+console.log(`limits ramp, ${DURATION} s per step; checkout ${COMMIT}, dist/ built ${BUILT_AT}`);
 
 if (wanted('connections')) {
-  for (const [series, request] of [['get50', get(50)], ['post', post(RAMP_TEXT)]]) {
+  for (const [series, request] of [
+    ['get50', get(50)],
+    ['post', post(RAMP_TEXT)],
+  ]) {
     console.log(`connections ramp, ${series}`);
     await withServer(RAISED, async (server) => {
       await seed(1000);
@@ -282,7 +319,10 @@ if (wanted('stored')) {
 
 if (wanted('defaults')) {
   console.log('default limits, 1000 connections');
-  for (const [series, request] of [['get50', get(50)], ['post', post(RAMP_TEXT)]]) {
+  for (const [series, request] of [
+    ['get50', get(50)],
+    ['post', post(RAMP_TEXT)],
+  ]) {
     await withServer(DEFAULTS, async (server) => {
       // 50 messages from 5 users stay within the default send rate (burst 20 per user).
       for (let u = 0; u < 5; u++) await seed(10, SEED_TEXT, USER_COUNT - 1 - u);
@@ -290,6 +330,10 @@ if (wanted('defaults')) {
     });
   }
 }
+
+const rebuilt = (await distBuiltAt()) !== BUILT_AT;
+if (rebuilt)
+  console.warn('dist/ was rebuilt during the ramp: later steps ran another build; rerun for clean figures');
 
 /** Per connections series: the first step whose p99 passes 100 ms, and the first with any error or non-2xx. */
 const summary = {};
@@ -314,7 +358,9 @@ console.table(
     '2xx/s': Math.round(s.okRps),
     'p50 ms': s.p50,
     'p99 ms': s.p99,
-    status: Object.entries(s.status).map(([code, count]) => `${code}×${count}`).join(' '),
+    status: Object.entries(s.status)
+      .map(([code, count]) => `${code}×${count}`)
+      .join(' '),
     'errors (timeouts)': `${s.errors} (${s.timeouts})`,
     'connections answered': s.answeredConnections,
     'RSS MB': Math.round(s.rssEndMB),
@@ -326,6 +372,20 @@ await mkdir(`${ROOT}bench/results`, { recursive: true });
 const file = `${ROOT}bench/results/limits-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
 await writeFile(
   file,
-  JSON.stringify({ node: process.version, date: new Date().toISOString(), duration: DURATION, raised: RAISED, summary, steps }, null, 2),
+  JSON.stringify(
+    {
+      node: process.version,
+      checkout: COMMIT,
+      builtAt: BUILT_AT,
+      rebuilt,
+      date: new Date().toISOString(),
+      duration: DURATION,
+      raised: RAISED,
+      summary,
+      steps,
+    },
+    null,
+    2,
+  ),
 );
 console.log(`wrote ${file}`);

@@ -1,27 +1,60 @@
-// node bench/plot.mjs [bench/results/limits-<date>.json] [--out docs/limits.svg]
-// Draws the connections ramp of a limits run (the newest one by default) as a hand-written SVG: answered 2xx per
-// second and p99 latency against connections, GET limit=50 and POST, log x axis (and log y for p99).
+// node bench/plot.mjs [bench/results/limits-<date>.json ...] [--out docs/limits.svg]
+// Draws the connections ramp of one or more limits runs (the newest one by default; with several, the median of each
+// step) as a hand-written SVG: 2xx answers per second and p99 latency against connections, GET limit=50 and POST,
+// log x axis (and log y for p99). Also prints the plotted medians as a Markdown table.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ROOT } from './lib.mjs';
+import { ROOT, median } from './lib.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { out: { type: 'string', default: `${ROOT}docs/limits.svg` } },
 });
-const file =
-  positionals[0] ??
-  `${ROOT}bench/results/${(await readdir(`${ROOT}bench/results`)).filter((f) => /^limits-.*\.json$/.test(f)).sort().at(-1)}`;
-const run = JSON.parse(await readFile(file, 'utf8'));
+const files = positionals.length
+  ? positionals
+  : [
+      `${ROOT}bench/results/${(await readdir(`${ROOT}bench/results`))
+        .filter((f) => /^limits-.*\.json$/.test(f))
+        .sort()
+        .at(-1)}`,
+    ];
+const runs = await Promise.all(files.map(async (file) => JSON.parse(await readFile(file, 'utf8'))));
+const run = runs.at(-1);
 
 const SERIES = [
   { key: 'get50', label: 'GET limit=50 (1000 stored)', color: '#1f77b4' },
   { key: 'post', label: 'POST a message', color: '#d95f02' },
 ];
+const connections = [
+  ...new Set(
+    runs.flatMap((r) => r.steps.filter((s) => s.section === 'connections').map((s) => s.connections)),
+  ),
+].sort((a, b) => a - b);
+if (connections.length === 0) throw new Error(`${files.join(', ')}: no connections ramp`);
+/** One point per step of a series: the medians over the runs, hollow when any run had trouble at that step. */
 const ramp = (key) =>
-  run.steps.filter((s) => s.section === 'connections' && s.series === key).sort((a, b) => a.connections - b.connections);
-const connections = [...new Set(run.steps.filter((s) => s.section === 'connections').map((s) => s.connections))].sort((a, b) => a - b);
-if (connections.length === 0) throw new Error(`${file} has no connections ramp`);
+  connections.flatMap((c) => {
+    const steps = runs.flatMap((r) =>
+      r.steps.filter((s) => s.section === 'connections' && s.series === key && s.connections === c),
+    );
+    if (steps.length === 0) return [];
+    const med = (field) => median(steps.map((s) => s[field]));
+    return [
+      {
+        connections: c,
+        okRps: med('okRps'),
+        p50: med('p50'),
+        p99: med('p99'),
+        answeredConnections: med('answeredConnections'),
+        non2xx: med('non2xx'),
+        rssEndMB: med('rssEndMB'),
+        failed: steps.some(
+          (s) => s.errors + s.timeouts + s.non2xx > 0 || s.answeredConnections < s.connections,
+        ),
+        runs: steps.length,
+      },
+    ];
+  });
 
 const W = 960;
 const H = 440;
@@ -45,7 +78,9 @@ function niceMax(v) {
 function panel(left, title, yTicks, y, value, extra = '') {
   const bottom = PANEL.top + PANEL.height;
   const yAt = (v) => bottom - y(v) * PANEL.height;
-  const parts = [`<text x="${left + PANEL.width / 2}" y="${PANEL.top - 14}" text-anchor="middle" font-weight="bold">${esc(title)}</text>`];
+  const parts = [
+    `<text x="${left + PANEL.width / 2}" y="${PANEL.top - 14}" text-anchor="middle" font-weight="bold">${esc(title)}</text>`,
+  ];
   for (const t of yTicks) {
     parts.push(
       `<line x1="${left}" x2="${left + PANEL.width}" y1="${round(yAt(t))}" y2="${round(yAt(t))}" stroke="#ddd"/>`,
@@ -68,12 +103,14 @@ function panel(left, title, yTicks, y, value, extra = '') {
       .map((s) => ({ s, v: value(s) }))
       .filter(({ v }) => v !== null && v > 0);
     const xy = points.map(({ s, v }) => [round(xAt(left, s.connections)), round(yAt(v))]);
-    if (xy.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${xy.map((p) => p.join(',')).join(' ')}"/>`);
-    points.forEach(({ s }, i) => {
-      const failed = s.errors + s.timeouts + s.non2xx > 0 || s.answeredConnections < s.connections;
+    if (xy.length > 1)
       parts.push(
-        `<circle cx="${xy[i][0]}" cy="${xy[i][1]}" r="4.5" fill="${failed ? 'white' : color}" stroke="${color}" stroke-width="2">` +
-          `<title>${esc(`${key} c=${s.connections}: ${Math.round(s.okRps)} 2xx/s, p99 ${s.p99} ms, ${s.errors} errors (${s.timeouts} timeouts), ${s.non2xx} non-2xx, ${s.answeredConnections} connections answered`)}</title></circle>`,
+        `<polyline fill="none" stroke="${color}" stroke-width="2" points="${xy.map((p) => p.join(',')).join(' ')}"/>`,
+      );
+    points.forEach(({ s }, i) => {
+      parts.push(
+        `<circle cx="${xy[i][0]}" cy="${xy[i][1]}" r="4.5" fill="${s.failed ? 'white' : color}" stroke="${color}" stroke-width="2">` +
+          `<title>${esc(`${key} c=${s.connections}: ${Math.round(s.okRps)} 2xx/s, p99 ${s.p99} ms, ${s.non2xx} non-2xx, ${s.answeredConnections} connections answered`)}</title></circle>`,
       );
     });
   }
@@ -95,9 +132,15 @@ const legendY = H - 42;
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">
 <rect width="${W}" height="${H}" fill="white"/>
 <text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(
-  `Connections ramp: our server on one core, ${run.duration} s per step (${run.date.slice(0, 10)}, Node ${run.node})`,
+  `Connections ramp: our server on one core, ${run.duration} s per step, ${runs.length > 1 ? `median of ${runs.length} runs` : '1 run'} (${run.date.slice(0, 10)}, Node ${run.node}${run.checkout ? `, checkout ${run.checkout}` : ''})`,
 )}</text>
-${panel(LEFTS[0], 'throughput (2xx answers per second)', rpsTicks, (v) => v / rpsMax, (s) => s.okRps)}
+${panel(
+  LEFTS[0],
+  'throughput (2xx answers per second)',
+  rpsTicks,
+  (v) => v / rpsMax,
+  (s) => s.okRps,
+)}
 ${panel(
   LEFTS[1],
   'p99 latency of 2xx answers (ms, log scale)',
@@ -119,4 +162,46 @@ ${SERIES.map(
 </svg>
 `;
 await writeFile(values.out, svg);
-console.log(`wrote ${values.out} from ${file}`);
+console.log(`wrote ${values.out} from ${files.join(', ')}\n`);
+const [get, post] = SERIES.map(({ key }) => new Map(ramp(key).map((p) => [p.connections, p])));
+const cells = (p) =>
+  p
+    ? [Math.round(p.okRps), p.p50, p.p99, p.non2xx, `${p.answeredConnections}`, Math.round(p.rssEndMB)]
+    : ['', '', '', '', '', ''];
+const head = ['2xx/s', 'p50 ms', 'p99 ms', 'non-2xx', 'connections answered', 'RSS MB'];
+console.log(
+  `| connections | ${head.map((h) => `GET ${h}`).join(' | ')} | ${head.map((h) => `POST ${h}`).join(' | ')} |`,
+);
+console.log(`|${'---|'.repeat(1 + 2 * head.length)}`);
+for (const c of connections)
+  console.log(`| ${c} | ${[...cells(get.get(c)), ...cells(post.get(c))].join(' | ')} |`);
+
+/** Medians over the runs of one step of the size and stored ramps: "2xx/s, p50 / p99 ms". */
+const stepOf = (section, series, key, value) => {
+  const steps = runs.flatMap((r) =>
+    r.steps.filter((s) => s.section === section && s.series === series && s[key] === value),
+  );
+  if (steps.length === 0) return '';
+  const med = (field) => median(steps.map((s) => s[field]));
+  return `${Math.round(med('okRps'))} | ${med('p50')} / ${med('p99')}`;
+};
+console.log(
+  '\n| text (characters) | POST 2xx/s | POST p50 / p99 ms | GET limit=50 2xx/s | GET p50 / p99 ms |\n|---|---|---|---|---|',
+);
+for (const size of [
+  ...new Set(runs.flatMap((r) => r.steps.filter((s) => s.section === 'sizes').map((s) => s.size))),
+]) {
+  console.log(
+    `| ${size} | ${stepOf('sizes', 'post', 'size', size)} | ${stepOf('sizes', 'get50', 'size', size)} |`,
+  );
+}
+console.log(
+  '\n| stored | GET limit=50 2xx/s | p50 / p99 ms | GET limit=1000 2xx/s | p50 / p99 ms |\n|---|---|---|---|---|',
+);
+for (const stored of [
+  ...new Set(runs.flatMap((r) => r.steps.filter((s) => s.section === 'stored').map((s) => s.stored))),
+]) {
+  console.log(
+    `| ${stored} | ${stepOf('stored', 'get50', 'stored', stored)} | ${stepOf('stored', 'get1000', 'stored', stored)} |`,
+  );
+}
