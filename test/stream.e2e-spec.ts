@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { Lifecycle } from '../src/common/lifecycle.js';
 import { MessagesService } from '../src/messages/messages.service.js';
 import { MessageStreamService } from '../src/messages/stream/message-stream.service.js';
 import { SseClient } from './support/sse-client.js';
@@ -65,6 +66,14 @@ describe.each(TEST_STORES)(
         const page = await request(base).get('/api/messages').set('Authorization', authOf('bob')).expect(200);
         expect(bob.messages).toEqual(page.body.messages);
         expect(bob.events[0]).toEqual({ event: 'message', id: String(sent.id), data: JSON.stringify(sent) });
+      });
+
+      it('refuses new streams with 503 and Retry-After once shutdown has begun, so clients go elsewhere', async () => {
+        await start();
+        app.get(Lifecycle).beginDraining();
+        const res = await request(base).get('/api/stream').set('Authorization', authOf('bob')).expect(503);
+        expect(res.headers['retry-after']).toBe('3');
+        expect(res.body.message).toBe('Shutting down; reconnect');
       });
 
       it('needs credentials', async () => {

@@ -18,6 +18,7 @@ const STATUS_OF: Record<DomainErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 /** body-parser reports its failures with a `type`; these are the client's fault. */

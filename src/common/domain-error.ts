@@ -1,6 +1,6 @@
 /** What went wrong, in the domain's words; the exception filter maps each code to HTTP in one table. */
 export type DomainErrorCode =
-  'bad_request' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited';
+  'bad_request' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'unavailable';
 
 export class DomainError extends Error {
   constructor(
@@ -14,6 +14,10 @@ export class DomainError extends Error {
 
   static rateLimited(message: string, retryAfterMs: number): DomainError {
     return new DomainError('rate_limited', message, retryAfterMs);
+  }
+
+  static unavailable(message: string, retryAfterMs: number): DomainError {
+    return new DomainError('unavailable', message, retryAfterMs);
   }
 
   static badRequest(message: string): DomainError {

@@ -10,6 +10,7 @@ import type { Response } from 'express';
 import { ChannelDirectory, type DirectoryEvent } from '../../channels/channel-directory.js';
 import { channelView } from '../../channels/channel-view.js';
 import { DomainError } from '../../common/domain-error.js';
+import { Lifecycle } from '../../common/lifecycle.js';
 import { appConfig, type AppConfig } from '../../config/app.config.js';
 import type { Message } from '../message.js';
 import { MessageHub } from '../message-hub.js';
@@ -38,6 +39,7 @@ export class MessageStreamService implements OnModuleInit, OnModuleDestroy, Befo
     private readonly hub: MessageHub,
     private readonly messages: MessagesService,
     private readonly directory: ChannelDirectory,
+    private readonly lifecycle: Lifecycle,
   ) {}
 
   onModuleInit(): void {
@@ -59,6 +61,9 @@ export class MessageStreamService implements OnModuleInit, OnModuleDestroy, Befo
    * `reset` when some of those are gone. Throws `rate_limited` past the per-user stream cap.
    */
   async open(user: string, res: Response, lastSeenId?: number): Promise<void> {
+    // A stream opened now would be cut mid-chunk by the exit; the client reconnects to another instance.
+    if (this.lifecycle.draining)
+      throw DomainError.unavailable('Shutting down; reconnect', RECONNECT_DELAY_MS);
     const open = this.perUser.get(user) ?? 0;
     if (open >= this.config.messages.maxStreamsPerUser) {
       throw DomainError.rateLimited(
