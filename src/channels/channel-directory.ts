@@ -129,8 +129,9 @@ export class ChannelDirectory implements OnModuleInit, OnApplicationShutdown {
   /** Joins a public channel; joining again changes nothing. */
   async join(username: string, name: string): Promise<ChannelRecord> {
     const channel = this.find(username, name);
+    if (this.isMember(username, name)) return channel;
     if (channel.private) throw DomainError.forbidden('Private channels take members only from their owners');
-    if (!this.isMember(username, name)) await this.addMemberNow(channel, username);
+    await this.addMemberNow(channel, username);
     return channel;
   }
 
