@@ -72,6 +72,7 @@ export async function follow(options: FollowOptions): Promise<never> {
         resumeId = Math.max(resumeId, message.id);
         show(message);
       } else if (event.event === 'reset') {
+        notice(`some messages expired while disconnected; reloading ${channel}`);
         await catchUp();
         resumeId = Math.max(resumeId, printed);
       } else if (event.event === 'member-left') {

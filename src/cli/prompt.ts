@@ -22,9 +22,11 @@ export async function ask(question: string, hidden = false): Promise<string> {
     process.exit(130);
   });
   try {
-    process.stderr.write(question);
+    // readline redraws its line from the prompt it knows, so the question must be its prompt; it is written at
+    // once, and only what is typed after it is muted.
+    const answer = rl.question(question);
     muted = hidden;
-    return await rl.question('');
+    return await answer;
   } finally {
     if (hidden) process.stderr.write('\n');
     rl.close();
