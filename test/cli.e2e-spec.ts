@@ -122,7 +122,8 @@ describe('chat send / tail / history', () => {
     const second = await chat(home, ['send', '-c', '#round-trip'], { env, input: 'second\nfrom stdin\n' });
     expect(second.code).toBe(0);
 
-    const tail = await chat(home, ['tail', '-n', '2', '--channel', 'round-trip'], { env });
+    // Fewer messages than asked for: all of them.
+    const tail = await chat(home, ['tail', '-n', '3', '--channel', 'round-trip'], { env });
     expect(tail.code).toBe(0);
     expect(tail.stdout).toMatch(
       /^\S+Z alice: first: from an argument\n\S+Z alice: second\n {2}from stdin\n$/,
@@ -346,6 +347,14 @@ describe('chat errors: message and exit code', () => {
     } finally {
       await limited.stop();
     }
+  });
+
+  it('1: anything else, such as a relative HOME (the files would land in the working directory)', async () => {
+    const run = await chat('relative-home', ['whoami'], { env: { CHAT_SERVER: server.url } });
+    expect(run).toMatchObject({
+      code: 1,
+      stderr: 'chat: HOME must be an absolute path, not "relative-home"\n',
+    });
   });
 
   it('0 and the usage for --help on every command', async () => {

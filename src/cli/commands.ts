@@ -199,7 +199,7 @@ export async function tail(ctx: Context, opts: TailOptions) {
   const client = await connect(ctx);
   const channel = await resolveChannel(client, opts.channel);
   const page = await client.messages(channel, { limit: Math.max(1, opts.lines) });
-  const shown = page.messages.slice(page.messages.length - opts.lines);
+  const shown = page.messages.slice(Math.max(0, page.messages.length - opts.lines));
   shown.forEach((m) => ctx.out.message(m));
   if (!opts.follow) return;
   const { member } = await client.channel(channel);

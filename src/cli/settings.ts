@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { userInfo } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { CliError, ExitCode } from './errors.js';
 import { findCredentials, removeMachine, upsertMachine, type Credentials } from './netrc.js';
 
@@ -25,8 +25,11 @@ type ConfigFile = Record<string, unknown>;
 export class Paths {
   constructor(private readonly env: Environment) {}
 
+  /** HOME, else the account's home directory; never a relative path (the files would land in the working directory). */
   get home(): string {
-    return this.env.HOME || homedir();
+    const home = this.env.HOME || userInfo().homedir;
+    if (!isAbsolute(home)) throw new CliError(ExitCode.other, `HOME must be an absolute path, not "${home}"`);
+    return home;
   }
 
   get netrc(): string {
