@@ -262,17 +262,25 @@ const post = (text) => ({
   body: JSON.stringify({ text }),
 });
 
-/** Runs `body` against a fresh server with `env` (a server that died is not waited for). */
+const steps = [];
+const failures = [];
+
+/**
+ * Runs `body` against a fresh server with `env`. A server that died is not waited for, and what failed is recorded,
+ * so that the other sections still run and the results are still written.
+ */
 async function withServer(env, body) {
   const server = await startServer({ port: PORT, env });
   try {
-    return await body(server);
+    await body(server);
+  } catch (error) {
+    console.error(`  section stopped: ${error.cause?.code ?? error.message}`);
+    failures.push({ afterStep: steps.at(-1), error: String(error.cause ?? error) });
   } finally {
     await Promise.race([server.stop(), sleep(5000)]);
   }
 }
 
-const steps = [];
 const wanted = (section) => !ONLY || ONLY.includes(section);
 
 await ensureUsers();
@@ -347,6 +355,7 @@ for (const series of ['get50', 'post']) {
     allAlive: ramp.every((s) => s.alive && s.health === 200),
   };
 }
+summary.everyStepAlive = failures.length === 0 && steps.every((s) => s.alive && s.health === 200);
 console.log('\nsummary', summary);
 console.table(
   steps.map((s) => ({
@@ -378,6 +387,7 @@ await writeFile(
       checkout: COMMIT,
       builtAt: BUILT_AT,
       rebuilt,
+      failures,
       date: new Date().toISOString(),
       duration: DURATION,
       raised: RAISED,
