@@ -111,7 +111,9 @@ describe.each(TEST_STORES)('channels and DMs on the $name store (API.md, Channel
     await as('carol').delete('/channels/secret/members/alice').expect(404);
     expect((await as('bob').get('/channels/secret/messages').expect(200)).body.messages).toHaveLength(1);
     // A member joining again changes nothing.
-    expect((await as('alice').post('/channels/secret/join').expect(200)).body).toMatchObject({ member: true });
+    expect((await as('alice').post('/channels/secret/join').expect(200)).body).toMatchObject({
+      member: true,
+    });
   });
 
   it('lets anyone read a public channel, but only members post; join and leave', async () => {
