@@ -1,8 +1,9 @@
 // npm run bench:limits [-- --duration 5 --only connections,sizes,stored,defaults]
 // Ramps one thing at a time against our built server (pinned to core 0; autocannon in this process on core 1) and
-// records, per step, req/s, p50/p99 latency of the 2xx answers, non-2xx answers by status (with their latency and a
-// sample of their Retry-After headers), socket errors and timeouts by kind, the server's RSS (peak during the step
-// and at its end), and whether the process is still alive and /api/health answers afterwards:
+// records, per step, req/s, p50/p99 latency of the 2xx answers, non-2xx answers by status (with their latency and the
+// Retry-After header of each), socket errors and timeouts by kind, how many connections got any answer, SYNs dropped
+// on a full listen queue, /api/health on new connections mid-step, the server's RSS (peak during the step and at its
+// end), and whether the process is still alive and /api/health answers afterwards:
 // - connections 10 … 10 000 on GET limit=50 (1000 messages stored) and on POST;
 // - message size 10 … 4000 characters on POST, then GET limit=50 of messages of that size;
 // - stored messages 10, 100, 1000 with GET limit=50 and limit=1000;
@@ -176,9 +177,9 @@ async function step(server, label, connections, request) {
             headers: { ...request.headers, Authorization: auth(user) },
             onResponse: (status, _body, _context, headers) => {
               if (status < 300) return;
-              const seen = (retryAfter[status] ??= { sampled: 0, withRetryAfter: 0, values: {} });
-              if (seen.sampled >= 50) return;
-              seen.sampled++;
+              // Every refusal is checked: the first ones may come from another limit than the later ones.
+              const seen = (retryAfter[status] ??= { checked: 0, withRetryAfter: 0, values: {} });
+              seen.checked++;
               const value = headers['Retry-After'] ?? headers['retry-after'];
               if (value !== undefined) {
                 seen.withRetryAfter++;

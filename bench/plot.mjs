@@ -57,8 +57,8 @@ const ramp = (key) =>
   });
 
 const W = 960;
-const H = 440;
-const PANEL = { width: 380, height: 280, top: 60 };
+const H = 456;
+const PANEL = { width: 380, height: 280, top: 76 };
 const LEFTS = [80, 560];
 const round = (n) => Math.round(n * 10) / 10;
 const short = (c) => (c >= 1000 ? `${c / 1000}k` : String(c));
@@ -131,8 +131,9 @@ const line100 = PANEL.top + PANEL.height - p99Y(100) * PANEL.height;
 const legendY = H - 42;
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">
 <rect width="${W}" height="${H}" fill="white"/>
-<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(
-  `Connections ramp: our server on one core, ${run.duration} s per step, ${runs.length > 1 ? `median of ${runs.length} runs` : '1 run'} (${run.date.slice(0, 10)}, Node ${run.node}${run.checkout ? `, checkout ${run.checkout}` : ''})`,
+<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">Connections ramp: our server on one core</text>
+<text x="${W / 2}" y="40" text-anchor="middle" fill="#555">${esc(
+  `${run.duration} s per step, ${runs.length > 1 ? `median of ${runs.length} runs` : '1 run'}; ${run.date.slice(0, 10)}, Node ${run.node}${run.checkout ? `, checkout ${run.checkout}` : ''}`,
 )}</text>
 ${panel(
   LEFTS[0],
