@@ -44,7 +44,7 @@ let nextId = 1;
 const message = (clientMsgId) => {
   const id = nextId++;
   const text = `message ${id} `.repeat(6);
-  return { id, user: `user${id % 100}`, text, createdAt: new Date(T0 + id).toISOString(), ...(clientMsgId && { clientMsgId }) };
+  return { id, channel: 'general', user: `user${id % 100}`, text, createdAt: new Date(T0 + id).toISOString(), ...(clientMsgId && { clientMsgId }) };
 };
 
 async function time(fn) {
@@ -69,13 +69,15 @@ for (const kind of values.stores.split(',')) {
     const ops = {
       'append (at the cap)': () => store.append(message(), notBefore),
       'append with clientMsgId': (i) => store.append(message(`c-${i}`), notBefore),
-      'latest 50': () => store.latest(50, notBefore),
-      'latest 1000': () => store.latest(1000, notBefore),
-      'before (middle) 50': () => store.before(nextId - mid, 50, notBefore),
-      'after (middle) 100': () => store.after(nextId - mid, 100, notBefore),
-      bounds: () => store.bounds(notBefore),
+      'latest 50': () => store.latest('general', 50, notBefore),
+      'latest 1000': () => store.latest('general', 1000, notBefore),
+      'before (middle) 50': () => store.before('general', nextId - mid, 50, notBefore),
+      'after (middle) 100': () => store.after('general', nextId - mid, 100, notBefore),
+      'afterIn 3 channels (middle) 100': () => store.afterIn(['general', 'a', 'b'], nextId - mid, 100, notBefore),
+      'countAfter (unread, middle)': () => store.countAfter('general', nextId - mid, notBefore),
+      bounds: () => store.bounds('general', notBefore),
       'findByClientMsgId': (i) => store.findByClientMsgId(`user${i % 100}`, `c-${i}`, notBefore),
-      lastGoneId: () => store.lastGoneId(notBefore),
+      lastGoneId: () => store.lastGoneId(['general'], notBefore),
     };
     for (const [op, fn] of Object.entries(ops)) {
       const t = await time(fn);
