@@ -116,7 +116,7 @@ describe('operations', () => {
   });
 
   it('serves Prometheus metrics on METRICS_PORT only, with the named series', async () => {
-    const metricsPort = 40000 + Math.floor(Math.random() * 20000);
+    const metricsPort = 12000 + Math.floor(Math.random() * 8000); // below the servers' ports and the ephemeral range
     server = await ServerProcess.start({ METRICS_PORT: String(metricsPort), LOGIN_MAX_FAILURES: '1' });
     const api = server.url;
     await fetch(`${api}/api/messages`, {

@@ -2,14 +2,14 @@ import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DIST, exited } from './support/process.js';
+import { DIST, exited, randomPort } from './support/process.js';
 
 const README = new URL('../README.md', import.meta.url);
 const USERS = new URL('../users.json', import.meta.url).pathname;
 
 /** The README's curl examples, run verbatim (but for the port) against the built server with the demo users. */
 describe('README curl examples', () => {
-  const port = String(20000 + Math.floor(Math.random() * 20000));
+  const port = String(randomPort());
   let server: ReturnType<typeof spawn>;
   let examples: string[];
 

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
-import { DIST, exited } from './support/process.js';
+import { DIST, exited, randomPort } from './support/process.js';
 import { SseClient } from './support/sse-client.js';
 import { authOf, TEST_USERS_FILE } from './support/test-app.js';
 
 describe('graceful shutdown (API.md: streams end cleanly on shutdown)', () => {
   it('on SIGTERM ends open streams and held long polls, then exits 0 (it would exit 1 after 10 s)', async () => {
-    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const port = String(randomPort());
     const base = `http://127.0.0.1:${port}`;
     const server = spawn(process.execPath, [DIST + 'main.js'], {
       env: { PATH: process.env.PATH, USERS_FILE: TEST_USERS_FILE, PORT: port },

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { DIST, exited, runNode } from './support/process.js';
+import { DIST, exited, randomPort, runNode } from './support/process.js';
 import { TEST_USERS_FILE } from './support/test-app.js';
 
 /** Starts the built server (dist/main.js), as `npm start` does. */
@@ -68,7 +68,7 @@ describe('start-up (API.md Configuration, users.json)', () => {
   });
 
   it('serves with a valid configuration and exits 0 on SIGTERM', async () => {
-    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const port = String(randomPort());
     const child = spawn(process.execPath, [DIST + 'main.js'], {
       env: { PATH: process.env.PATH, USERS_FILE: TEST_USERS_FILE, PORT: port },
     });

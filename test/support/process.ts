@@ -2,6 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 export const DIST = new URL('../../dist/', import.meta.url).pathname;
 
+/**
+ * A random port for a test server, below Linux's ephemeral range (32768–60999), where any outgoing connection of the
+ * machine may already hold the port.
+ */
+export function randomPort(): number {
+  return 20000 + Math.floor(Math.random() * 12000);
+}
+
 export interface Exit {
   code: number | null;
   stdout: string;

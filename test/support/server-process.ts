@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { DIST, exited, type Exit } from './process.js';
+import { DIST, exited, randomPort, type Exit } from './process.js';
 import { TEST_USERS_FILE } from './test-app.js';
 
 /** The built server (dist/main.js) in a child process on a random loopback port. */
@@ -15,19 +15,24 @@ export class ServerProcess {
     this.exit = exited(child);
   }
 
+  /** Starts the server; a port that another process took in the meantime is retried on another one. */
   static async start(env: Record<string, string> = {}): Promise<ServerProcess> {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const child = spawn(process.execPath, [DIST + 'main.js'], {
-      env: { PATH: process.env.PATH, USERS_FILE: TEST_USERS_FILE, PORT: String(port), ...env },
-    });
-    const server = new ServerProcess(child, port);
-    try {
-      await server.waitForOutput(/listening on/);
-    } catch (error) {
-      child.kill('SIGKILL');
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      const port = randomPort();
+      const child = spawn(process.execPath, [DIST + 'main.js'], {
+        env: { PATH: process.env.PATH, USERS_FILE: TEST_USERS_FILE, PORT: String(port), ...env },
+      });
+      const server = new ServerProcess(child, port);
+      try {
+        await server.waitForOutput(/listening on|EADDRINUSE/);
+        if (!server.stdout.includes('EADDRINUSE')) return server;
+        child.kill('SIGKILL');
+        if (attempt === 3) throw new Error(`no free port after 3 attempts:\n${server.stdout}`);
+      } catch (error) {
+        child.kill('SIGKILL');
+        throw error;
+      }
     }
-    return server;
   }
 
   get url(): string {
