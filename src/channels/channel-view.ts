@@ -10,7 +10,7 @@ export interface ChannelView {
   role?: MemberRole;
   unread?: number;
   lastMessageId?: number | null;
-  /** A DM's members. */
+  /** A DM's members (only for DMs). */
   members?: string[];
 }
 
@@ -30,6 +30,5 @@ export function channelView(
     topic: channel.topic,
     private: channel.private,
     ...extra,
-    ...(channel.kind !== 'dm' && { members: undefined }),
   };
 }
