@@ -116,6 +116,13 @@ describe('attack: cross-origin calls with CORS_ORIGINS=https://chat.example.com'
     expect(pre.status).toBe(204);
     expect(pre.headers['access-control-allow-origin']).toBe('https://chat.example.com');
     expect(String(pre.headers['access-control-allow-headers'])).toContain('Authorization');
+    // PATCH /api/me and DELETE of a channel member are cross-origin calls too.
+    expect(String(pre.headers['access-control-allow-methods']).split(',')).toEqual([
+      'GET',
+      'POST',
+      'PATCH',
+      'DELETE',
+    ]);
   });
 
   it('still sends no Access-Control-Allow-Origin to any other origin', async () => {
