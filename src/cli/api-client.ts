@@ -1,20 +1,9 @@
 import { HttpError, NetworkError } from './errors.js';
+import type { Message, MessagePage } from '../messages/message.js';
 import type { Credentials } from './netrc.js';
 
-export interface Message {
-  id: number;
-  channel: string;
-  user: string;
-  text: string;
-  createdAt: string;
-  clientMsgId?: string;
-}
-
-export interface MessagePage {
-  messages: Message[];
-  hasOlder: boolean;
-  hasNewer: boolean;
-}
+// The wire shapes of messages are the server's own (API.md, Message).
+export type { Message, MessagePage } from '../messages/message.js';
 
 export interface Me {
   username: string;
