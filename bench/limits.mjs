@@ -12,13 +12,21 @@
 // generator on one address and a few users would otherwise hit at once; MAX_CONNECTIONS and the overload monitor
 // keep their defaults. Writes bench/results/limits-<date>.json; bench/plot.mjs draws it.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import bcrypt from 'bcrypt';
-import { ROOT, basic, percentile, pinSelf, sleep, startServer } from './lib.mjs';
+import {
+  ROOT,
+  USERS_FILE,
+  USER_COUNT,
+  auth,
+  ensureUsers,
+  percentile,
+  pinSelf,
+  sleep,
+  startServer,
+} from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -34,10 +42,6 @@ const SIZES = [10, 100, 1000, 4000];
 const STORED = [10, 100, 1000];
 const PORT = 3400;
 const URL_BASE = `http://127.0.0.1:${PORT}`;
-const USERS_FILE = `${ROOT}bench/.users.json`;
-const USER_COUNT = 100;
-const password = (i) => `bench-password-${i}`;
-const auth = (i) => basic(`user${i}`, password(i));
 const json = { 'Content-Type': 'application/json' };
 const SEED_TEXT = (i) => `seed message ${i} `.repeat(4);
 const RAMP_TEXT = 'hello from the limits ramp';
@@ -65,19 +69,6 @@ async function distBuiltAt() {
 const BUILT_AT = await distBuiltAt();
 
 pinSelf(1);
-
-/** The same 100 bench users as bench/run.mjs (bcrypt cost 10), made once and kept out of git. */
-async function ensureUsers() {
-  if (existsSync(USERS_FILE)) return;
-  const users = await Promise.all(
-    Array.from({ length: USER_COUNT }, async (_, i) => ({
-      username: `user${i}`,
-      displayName: `Bench User ${i}`,
-      passwordHash: await bcrypt.hash(password(i), 10),
-    })),
-  );
-  await writeFile(USERS_FILE, JSON.stringify({ users }));
-}
 
 /** A text of `size` characters. */
 const textOf = (size) => 'lorem ipsum dolor sit amet '.repeat(Math.ceil(size / 27)).slice(0, size);

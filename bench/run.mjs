@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import autocannon from 'autocannon';
-import bcrypt from 'bcrypt';
 import pg from 'pg';
-import { ROOT, basic, median, pinSelf, startServer } from './lib.mjs';
+import { ROOT, USERS_FILE, USER_COUNT, auth, basic, ensureUsers, median, pinSelf, startServer } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -33,26 +32,9 @@ const MESSAGES = Number(values.messages);
 const PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PORT = 3320;
 const URL_BASE = `http://127.0.0.1:${PORT}`;
-const USERS_FILE = `${ROOT}bench/.users.json`;
-const USER_COUNT = 100;
-const password = (i) => `bench-password-${i}`;
-const auth = (i) => basic(`user${i}`, password(i));
 const HEY = (process.env.PATH ?? '').split(':').map((dir) => `${dir}/hey`).find((path) => existsSync(path));
 
 pinSelf(1);
-
-/** 100 users with bcrypt cost 10, made once and kept out of git. */
-async function ensureUsers() {
-  if (existsSync(USERS_FILE)) return;
-  const users = await Promise.all(
-    Array.from({ length: USER_COUNT }, async (_, i) => ({
-      username: `user${i}`,
-      displayName: `Bench User ${i}`,
-      passwordHash: await bcrypt.hash(password(i), 10),
-    })),
-  );
-  await writeFile(USERS_FILE, JSON.stringify({ users }));
-}
 
 const OURS_ENV = {
   USERS_FILE,
