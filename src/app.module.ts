@@ -13,6 +13,7 @@ import { LoggingModule } from './common/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { SearchModule } from './search/search.module.js';
 
 /** The built React page (frontend/dist), served at `/` by the same process as the API. */
 const PAGE_ROOT = fileURLToPath(new URL('../frontend/dist', import.meta.url));
@@ -28,6 +29,7 @@ const PAGE_ROOT = fileURLToPath(new URL('../frontend/dist', import.meta.url));
     SecurityModule,
     MessagesModule,
     ChannelsModule,
+    SearchModule,
     HealthModule,
     MetricsModule,
   ],

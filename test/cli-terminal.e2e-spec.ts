@@ -125,4 +125,25 @@ describe('chat on a terminal (tmux)', () => {
     expect(plain).not.toContain('\x1b[');
     expect(plain).toContain('carol  Carol Danvers');
   });
+
+  itWithTmux('search shows its matches in inverse video, with the channel; plain with NO_COLOR', async () => {
+    const home = await newHome();
+    const env = Object.entries(as('alice', server.url))
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ');
+    const chat = `env HOME=${home} ${env} ${process.execPath} ${CHAT_MAIN}`;
+    const pane = await open(
+      `${chat} send 'ship the Tamarind build' >/dev/null && ${chat} search tamarind; echo coloured; ` +
+        `NO_COLOR=1 ${chat} search tamarind; echo plain`,
+    );
+    const screen = await pane.until(/^plain$/m, 'both searches');
+    expect(screen).toMatch(/^\d\d:\d\d:\d\d {2}#general {2}alice {5}ship the Tamarind build$/m);
+
+    const [coloured, plain] = (await pane.screen(true)).split('coloured');
+    // tmux redraws the attributes its own way: inverse on before the match, a reset of it after.
+    expect(coloured).toContain('ship the \x1b[7mTamarind\x1b[');
+    expect(coloured).not.toContain('\x1b[7mship');
+    expect(plain).not.toContain('\x1b[');
+    expect(plain).toContain('ship the Tamarind build');
+  });
 });

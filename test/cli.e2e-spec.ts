@@ -362,7 +362,8 @@ describe('chat errors: message and exit code', () => {
     const main = await chat(home, ['--help']);
     expect(main.code).toBe(0);
     expect(main.stdout).toContain('Exit codes:');
-    for (const command of ['login', 'logout', 'send', 'tail', 'history', 'users', 'whoami', 'channels']) {
+    const commands = ['login', 'logout', 'send', 'tail', 'history', 'search', 'users', 'whoami', 'channels'];
+    for (const command of commands) {
       expect(main.stdout).toContain(`  ${command}`);
       const help = await chat(home, [command, '--help']);
       expect(help.code).toBe(0);

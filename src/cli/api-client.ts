@@ -28,6 +28,22 @@ export interface Channel {
   members?: string[];
 }
 
+/** A channel as a search result shows it (API.md, Search): no unread count or last message id. */
+export type SearchChannel = Pick<Channel, 'name' | 'kind' | 'topic' | 'private' | 'member' | 'members'>;
+
+export interface SearchResult {
+  message: Message;
+  channel: SearchChannel;
+  /** Matched ranges of `message.text`: [start, end) in UTF-16 code units, sorted, not overlapping. */
+  highlights: [number, number][];
+}
+
+/** One page of search results, newest first; the next page is `before` the last result's id. */
+export interface SearchPage {
+  results: SearchResult[];
+  hasMore: boolean;
+}
+
 export interface PageQuery {
   limit?: number;
   before?: number;
@@ -113,6 +129,10 @@ export class ApiClient {
       query: { ...query },
       timeoutMs,
     });
+  }
+
+  search(query: { q: string; limit: number; before?: number }): Promise<SearchPage> {
+    return this.request<SearchPage>('GET', 'search', { query: { ...query } });
   }
 
   send(channel: string, text: string, clientMsgId: string): Promise<Message> {

@@ -212,3 +212,41 @@ export async function tail(ctx: Context, opts: TailOptions) {
     useStream: member,
   });
 }
+
+// search ----------------------------------------------------------------------------------------------------------
+
+export interface SearchOptions {
+  limit: number;
+  before?: number;
+  all?: boolean;
+}
+
+/** What a query finds (API.md, Search), newest first: one page, or with --all every page to the oldest. */
+export async function search(ctx: Context, words: string[], opts: SearchOptions) {
+  const q = words.join(' ');
+  const client = await connect(ctx);
+  let before = opts.before;
+  for (let pages = 0; ; pages++) {
+    const page = await client.search({ q, limit: opts.limit, before });
+    ctx.out.searchResults(page.results, client.username);
+    if (pages === 0 && page.results.length === 0 && ctx.out.mode === 'tty') {
+      ctx.notice(ctx.out.c.dim('no messages found'));
+    }
+    const last = page.results.at(-1)?.message.id;
+    if (!page.hasMore || last === undefined) return;
+    if (!opts.all) {
+      ctx.notice(
+        ctx.out.c.dim(`more results: add --before ${last} for the next page, or --all for all of them`),
+      );
+      return;
+    }
+    // Each page starts below the last one, so the ids fall and the loop ends; a server that repeats itself is a bug.
+    if (before !== undefined && last >= before) {
+      throw new CliError(
+        ExitCode.other,
+        `the server answered page ${pages + 2} with results it had already sent`,
+      );
+    }
+    before = last;
+  }
+}

@@ -38,7 +38,17 @@ const EXAMPLES_HELP = `Examples:
   echo "build finished" | chat send --channel ops
   chat tail -n 50 --follow
   chat history --before 1764237600000123 --limit 100 --json | jq -r .text
-  chat send --channel @bob "lunch?"`;
+  chat send --channel @bob "lunch?"
+  chat search deploy from:alice`;
+
+const SEARCH_HELP = `
+The words are joined with spaces into one query (docs/API.md, Search); a quoted phrase needs its quotes kept, and a
+word that starts with - (an exclusion) must come after -- or inside a quoted query:
+  chat search deploy from:alice
+  chat search '"exact phrase"' in:design
+  chat search -- deploy -staging
+  chat search --all --json has:link after:2026-11-01 | jq -r .message.text
+`;
 
 function buildProgram(run: (action: (ctx: Context) => Promise<unknown>) => Promise<void>): Command {
   const program = new Command('chat')
@@ -106,6 +116,25 @@ function buildProgram(run: (action: (ctx: Context) => Promise<unknown>) => Promi
     .option('-l, --limit <n>', 'how many messages', integer(1, 1000), 50)
     .addOption(channelOption())
     .action((opts: commands.HistoryOptions) => run((ctx) => commands.history(ctx, opts)));
+
+  program
+    .command('search')
+    .description('find messages in every channel and DM you can read, newest first')
+    .argument(
+      '<words...>',
+      'the query: words, "exact phrases", -excluded, from:alice, in:design, after:2026-11-01',
+    )
+    .option('-l, --limit <n>', 'how many results (with --all: per request)', integer(1, 100), 20)
+    .option(
+      '--before <id>',
+      'only messages older than this id (the next page)',
+      integer(1, Number.MAX_SAFE_INTEGER),
+    )
+    .option('--all', 'every result, page after page, instead of one page')
+    .addHelpText('after', SEARCH_HELP)
+    .action((words: string[], opts: commands.SearchOptions) =>
+      run((ctx) => commands.search(ctx, words, opts)),
+    );
 
   program
     .command('users')

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { Channel, Message } from './api-client.js';
+import type { Channel, Message, SearchResult } from './api-client.js';
 import type { Environment } from './settings.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -57,6 +57,7 @@ export function colorsFor(mode: OutputMode, env: Environment): Colors {
 /** Everything a command prints on stdout goes through here. */
 export class Output {
   private userWidth = 8;
+  private channelWidth = 0;
   private lastDay?: string;
 
   constructor(
@@ -77,11 +78,18 @@ export class Output {
     this.write(`${JSON.stringify(value)}\n`);
   }
 
-  message(message: Message): void {
+  /**
+   * A message: `<time> <user>: <text>` piped, aligned columns under a line per day on a terminal. `where` (a channel
+   * label) goes before the user, for lists that span channels; `highlights` ([start, end) ranges of the text) are
+   * shown inverse on a terminal with colour.
+   */
+  message(message: Message, where?: string, highlights: readonly [number, number][] = []): void {
     if (this.mode === 'json') return this.value(message);
     const text = sanitize(message.text);
+    const channel = where === undefined ? undefined : sanitize(where);
     if (this.mode === 'plain') {
-      this.line(`${message.createdAt} ${message.user}: ${text.replaceAll('\n', '\n  ')}`);
+      const prefix = channel === undefined ? '' : `${channel} `;
+      this.line(`${message.createdAt} ${prefix}${message.user}: ${text.replaceAll('\n', '\n  ')}`);
       return;
     }
     const at = new Date(message.createdAt);
@@ -91,12 +99,51 @@ export class Output {
       this.lastDay = day;
     }
     const time = at.toTimeString().slice(0, 8);
+    let column = '';
+    if (channel !== undefined) {
+      this.channelWidth = Math.max(this.channelWidth, displayWidth(channel));
+      column = `${pad(channel, this.channelWidth)}  `;
+    }
     this.userWidth = Math.max(this.userWidth, displayWidth(message.user));
     const colour =
       USER_COLOURS[[...message.user].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % 6];
-    const indent = ' '.repeat(8 + 2 + this.userWidth + 2);
+    const indent = ' '.repeat(8 + 2 + displayWidth(column) + this.userWidth + 2);
     const user = this.c.bold(this.c[colour](pad(message.user, this.userWidth)));
-    this.line(`${this.c.dim(time)}  ${user}  ${text.replaceAll('\n', `\n${indent}`)}`);
+    const body = this.highlight(text, highlights).replaceAll('\n', `\n${indent}`);
+    this.line(`${this.c.dim(time)}  ${column}${user}  ${body}`);
+  }
+
+  /**
+   * Search results, each the message with its channel (`#design`, `@bob,carol`) and its matches highlighted; the
+   * columns are as wide as the page needs (JSON: each result as the API gave it).
+   */
+  searchResults(results: readonly SearchResult[], me: string): void {
+    if (this.mode === 'json') return results.forEach((result) => this.value(result));
+    const labels = results.map((result) => sanitize(Output.channelLabel(result.channel, me)));
+    for (const [i, result] of results.entries()) {
+      this.channelWidth = Math.max(this.channelWidth, displayWidth(labels[i]));
+      this.userWidth = Math.max(this.userWidth, displayWidth(result.message.user));
+    }
+    results.forEach((result, i) => this.message(result.message, labels[i], result.highlights));
+  }
+
+  /** `text` with the ranges inverse, each line on its own (so a range across a line break leaves the indent be). */
+  private highlight(text: string, ranges: readonly [number, number][]): string {
+    let out = '';
+    let at = 0;
+    for (const [from, to] of ranges) {
+      const start = Math.max(at, from);
+      const end = Math.min(text.length, to);
+      if (end <= start) continue;
+      const marked = text
+        .slice(start, end)
+        .split('\n')
+        .map((part) => (part === '' ? part : this.c.inverse(part)))
+        .join('\n');
+      out += text.slice(at, start) + marked;
+      at = end;
+    }
+    return out + text.slice(at);
   }
 
   /** Rows of cells: tab-separated when piped, aligned (and styled by `style`) on a terminal. */

@@ -1,3 +1,4 @@
+import type { SearchFilter } from '../search/search-filter.js';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock.js';
@@ -164,6 +165,11 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
 
   beforeApplicationShutdown(): void {
     for (const release of [...this.waiters]) release();
+  }
+
+  /** The newest `limit` retained messages that match `filter`, newest first. */
+  search(filter: SearchFilter, limit: number): Promise<Message[]> {
+    return this.store.search(filter, limit, this.notBefore());
   }
 
   /** Frees expired messages; returns how many. */

@@ -99,6 +99,39 @@ const USERS_V3 = `
   );
 `;
 
+/**
+ * Search (API.md, Search): `search` holds the text folded by src/search/fold.ts, set by the store on insert (rows of
+ * older schemas are folded, and the indexes rebuilt, when the store opens). SQLite indexes it twice, in FTS5 tables
+ * that read their content from `messages` and are kept in step by triggers: trigrams (any substring of 3+
+ * characters) and unicode61 words (for words of 1–2 letters, which have no trigram).
+ */
+const SEARCH_V4_SQLITE = `
+  ALTER TABLE messages ADD COLUMN search TEXT NOT NULL DEFAULT '';
+  CREATE VIRTUAL TABLE message_trigrams USING fts5
+    (search, content = 'messages', content_rowid = 'id', tokenize = 'trigram');
+  CREATE VIRTUAL TABLE message_words USING fts5
+    (search, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 0', detail = 'none');
+  CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO message_trigrams (rowid, search) VALUES (new.id, new.search);
+    INSERT INTO message_words (rowid, search) VALUES (new.id, new.search);
+  END;
+  CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO message_trigrams (message_trigrams, rowid, search) VALUES ('delete', old.id, old.search);
+    INSERT INTO message_words (message_words, rowid, search) VALUES ('delete', old.id, old.search);
+  END;
+`;
+
+/**
+ * PostgreSQL indexes the folded text with pg_trgm's GIN operator class, which serves `LIKE '%…%'` for patterns of 3+
+ * characters. The extension goes to `public` (a schema dropped with the database's other objects would take it along),
+ * so the operator class is named with its schema.
+ */
+const SEARCH_V4_POSTGRES = `
+  CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+  ALTER TABLE messages ADD COLUMN search TEXT NOT NULL DEFAULT '';
+  CREATE INDEX messages_search ON messages USING gin (search public.gin_trgm_ops);
+`;
+
 export type Dialect = 'sqlite' | 'postgres';
 
 /** The migrations of each SQL store, oldest first. SQLite's `INTEGER PRIMARY KEY` is the rowid (64 bits). */
@@ -107,5 +140,6 @@ export function migrationsFor(dialect: Dialect): readonly Migration[] {
     { version: 1, name: 'messages', sql: messagesV1(dialect === 'sqlite' ? 'INTEGER' : 'BIGINT') },
     { version: 2, name: 'channels', sql: CHANNELS_V2 },
     { version: 3, name: 'users', sql: USERS_V3 },
+    { version: 4, name: 'search', sql: dialect === 'sqlite' ? SEARCH_V4_SQLITE : SEARCH_V4_POSTGRES },
   ];
 }

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
 
 /** Decimal digits become a number; anything else stays as given, so that `@IsInt` rejects it. */
-const ToInt = () =>
+export const ToInt = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value,
   );

@@ -1,3 +1,5 @@
+import { foldText } from '../../search/fold.js';
+import { type SearchFilter, matchesText } from '../../search/search-filter.js';
 import type { Message, MessagePage } from '../message.js';
 import { MessageStore } from './message-store.js';
 
@@ -5,6 +7,8 @@ interface Entry {
   message: Message;
   /** Creation time in epoch ms; non-decreasing along the array, like the ids. */
   at: number;
+  /** The text folded for search, once searched. */
+  folded?: string;
 }
 
 /** Index of the first element for which `isRight` holds, in an array where it is false then true. */
@@ -149,6 +153,28 @@ export class MemoryMessageStore extends MessageStore {
       highest = Math.max(highest, expired > 0 ? log.entries[expired - 1].message.id : log.highestDroppedId);
     }
     return Promise.resolve(highest);
+  }
+
+  /** A scan of the retained messages of each channel, newest first, until `limit` match in it. */
+  search(filter: SearchFilter, limit: number, notBefore: number): Promise<Message[]> {
+    const since = Math.max(notBefore, filter.sinceMs ?? -Infinity);
+    const found: Message[] = [];
+    for (const channel of filter.channels) {
+      const { entries } = this.read(channel);
+      let matched = 0;
+      for (let i = entries.length - 1; i >= 0 && matched < limit && entries[i].at >= since; i--) {
+        const entry = entries[i];
+        const { message } = entry;
+        if (filter.beforeId !== undefined && message.id >= filter.beforeId) continue;
+        if (filter.untilMs !== undefined && entry.at >= filter.untilMs) continue;
+        if (filter.authors.length > 0 && !filter.authors.includes(message.user)) continue;
+        entry.folded ??= foldText(message.text);
+        if (!matchesText(filter, entry.folded)) continue;
+        found.push(message);
+        matched++;
+      }
+    }
+    return Promise.resolve(found.sort((a, b) => b.id - a.id).slice(0, limit));
   }
 
   evict(notBefore: number): Promise<number> {

@@ -1,3 +1,4 @@
+import type { SearchFilter } from '../../search/search-filter.js';
 import type { Message, MessagePage } from '../message.js';
 
 /** Rows a database store deletes per transaction in an eviction run, so one run never holds a lock or the loop long. */
@@ -56,6 +57,13 @@ export abstract class MessageStore {
    * is greater than X.
    */
   abstract lastGoneId(channels: readonly string[], notBefore: number): Promise<number>;
+
+  /**
+   * The newest `limit` retained messages of `filter.channels`, newest first, that match `filter` exactly as
+   * search-filter.ts defines it: the SQL stores narrow with their search indexes, then check the folded text with
+   * `matchesText`.
+   */
+  abstract search(filter: SearchFilter, limit: number, notBefore: number): Promise<Message[]>;
 
   /** Frees messages created before `notBefore`; returns how many. */
   abstract evict(notBefore: number): Promise<number>;

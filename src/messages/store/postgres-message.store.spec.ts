@@ -2,6 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import pg from 'pg';
 import type { Message } from '../message.js';
 import { describeMessageStore } from './message-store.contract.js';
+import { describeMessageSearch } from '../../search/message-search.contract.js';
+import { searchTerm } from '../../search/search-filter.js';
 import { PostgresMessageStore } from './postgres-message.store.js';
 import { migrationsFor } from '../../storage/migrations.js';
 
@@ -57,6 +59,7 @@ async function open(schema: string, maxMessages = 100): Promise<PostgresMessageS
 }
 
 describeMessageStore('PostgresMessageStore', async (maxMessages) => open(await newSchema(), maxMessages));
+describeMessageSearch('PostgresMessageStore', async (maxMessages) => open(await newSchema(), maxMessages));
 
 describe('PostgresMessageStore in a database', () => {
   const T0 = Date.parse('2026-11-27T10:00:00.000Z');
@@ -154,6 +157,50 @@ describe('PostgresMessageStore in a database', () => {
     expect(await query(schema, 'SELECT channel, stored, highest_gone_id FROM channel_state')).toEqual([
       { channel: 'general', stored: '3', highest_gone_id: '1' },
     ]);
+  });
+
+  const searchFor = (store: PostgresMessageStore, word: string, limit = 10) =>
+    store
+      .search(
+        { include: [searchTerm(word)], exclude: [], authors: [], channels: ['general'], hasLink: false },
+        limit,
+        0,
+      )
+      .then(ids);
+
+  it('folds the text of messages stored before search (schema 3) when it opens', async () => {
+    const schema = await newSchema();
+    const first = await open(schema);
+    await first.append({ ...message(1), text: 'Le Café est ouvert' }, 0);
+    await first.append({ ...message(2), text: '``' }, 0);
+    await first.close();
+    await query(schema, "UPDATE messages SET search = ''");
+
+    const second = await open(schema);
+    expect(await searchFor(second, 'cafe')).toEqual([1]);
+    expect(await query(schema, 'SELECT id, search FROM messages ORDER BY id')).toEqual([
+      { id: '1', search: 'le cafe est ouvert' },
+      { id: '2', search: '' },
+    ]);
+  });
+
+  it('takes a backslash in a term literally', async () => {
+    const store = await open(await newSchema());
+    await store.append({ ...message(1), text: 'C:\\temp\\x' }, 0);
+    await store.append({ ...message(2), text: 'C:temp' }, 0);
+
+    expect(await searchFor(store, ':\\temp')).toEqual([1]);
+  });
+
+  it('reads further batches when whole-word candidates fail the exact check', async () => {
+    const store = await open(await newSchema(), 1000);
+    // 'go' as a word only in the two oldest; every newer message contains 'go' inside a word.
+    await store.append({ ...message(1), text: 'go now' }, 0);
+    await store.append({ ...message(2), text: "let's go" }, 0);
+    for (let id = 3; id <= 250; id++) await store.append({ ...message(id), text: `good ${id}` }, 0);
+
+    expect(await searchFor(store, 'go')).toEqual([2, 1]);
+    expect(await searchFor(store, 'go', 1)).toEqual([2]);
   });
 
   it('cuts a database with more messages than a lowered cap at the next append', async () => {

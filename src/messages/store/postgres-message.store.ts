@@ -1,4 +1,7 @@
+import { Logger } from '@nestjs/common';
 import pg from 'pg';
+import { foldText } from '../../search/fold.js';
+import { type SearchFilter, type SearchTerm, matchesText } from '../../search/search-filter.js';
 import type { Message, MessagePage } from '../message.js';
 import { MESSAGE_COLUMNS, type MessageRow, toMessage, toRow } from './message-row.js';
 import { EVICTION_BATCH, MessageStore } from './message-store.js';
@@ -16,6 +19,10 @@ export interface PostgresOptions {
 interface PgMessageRow extends Omit<MessageRow, 'id' | 'created_ms'> {
   id: string;
   created_ms: string;
+}
+
+interface PgSearchRow extends PgMessageRow {
+  search: string;
 }
 
 /** `store_state` as read under its row lock; the highest id ever stored does not change until the lock is released. */
@@ -58,7 +65,13 @@ const SQL = {
   afterIn: `${SELECT} WHERE channel = ANY($2) AND ${RETAINED} AND id > $3 ORDER BY id LIMIT $4`,
   countAfter: `SELECT count(*) AS n FROM messages WHERE ${IN_CHANNEL} AND id > $3`,
   insert:
-    'INSERT INTO messages (id, channel, author, text, created_ms, client_msg_id) VALUES ($1, $2, $3, $4, $5, $6)',
+    'INSERT INTO messages (id, channel, author, text, created_ms, client_msg_id, search) ' +
+    'VALUES ($1, $2, $3, $4, $5, $6, $7)',
+  // Rows of schemas before search (v4) have an empty `search`; `$1` is the last id folded.
+  unfolded: "SELECT id, text FROM messages WHERE search = '' AND id > $1 ORDER BY id LIMIT $2",
+  fold:
+    'UPDATE messages AS m SET search = f.search FROM unnest($1::bigint[], $2::text[]) AS f (id, search) ' +
+    'WHERE m.id = f.id',
   deleteById: 'DELETE FROM messages WHERE id = $1',
   deleteOldestIn:
     'DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE channel = $1 ORDER BY id LIMIT $2) ' +
@@ -79,11 +92,12 @@ const SQL = {
 } as const;
 
 /**
- * Messages in PostgreSQL through a `pg.Pool`, with the schema and queries of SqliteMessageStore: every read is an
- * index range of O(log n + page). Several instances may share one database: every write first locks the single
- * `store_state` row, so appends, count-cap drops and eviction runs serialize across connections and processes.
+ * Messages in PostgreSQL through a `pg.Pool`, with the schema and queries of SqliteMessageStore: every read but
+ * `search` is an index range of O(log n + page). Several instances may share one database: every write first locks the
+ * single `store_state` row, so appends, count-cap drops and eviction runs serialize across connections and processes.
  */
 export class PostgresMessageStore extends MessageStore {
+  private static readonly logger = new Logger(PostgresMessageStore.name);
   private closing?: Promise<void>;
   private appends: Promise<unknown> = Promise.resolve();
 
@@ -96,7 +110,17 @@ export class PostgresMessageStore extends MessageStore {
 
   /** Connects, applies pending migrations and returns the store. */
   static async open(options: PostgresOptions): Promise<PostgresMessageStore> {
-    return new PostgresMessageStore(await openPostgres(options.url, options.poolSize), options.maxMessages);
+    const store = new PostgresMessageStore(
+      await openPostgres(options.url, options.poolSize),
+      options.maxMessages,
+    );
+    try {
+      await store.foldUnfolded();
+      return store;
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
   }
 
   async lastId(): Promise<number> {
@@ -188,6 +212,30 @@ export class PostgresMessageStore extends MessageStore {
     return Number(rows[0].id);
   }
 
+  /**
+   * One query per batch, newest first: the LIKEs narrow to a superset of the matches (exact for substrings, and the
+   * trigram index serves them from 3 characters on), `matchesText` keeps the exact ones. A batch of whole-word
+   * candidates that mostly fail the check is followed by a twice larger one below it, until `limit` match: a short
+   * word that is common inside longer ones (`ex`) then costs a few dozen queries, not one per hundred rows.
+   */
+  async search(filter: SearchFilter, limit: number, notBefore: number): Promise<Message[]> {
+    let batch = Math.max(limit, SEARCH_BATCH);
+    const found: Message[] = [];
+    let beforeId = filter.beforeId;
+    for (;;) {
+      const { sql, params } = searchQuery(filter, notBefore, beforeId, batch);
+      const { rows } = await this.pool.query<PgSearchRow>(sql, params);
+      for (const row of rows) {
+        if (!matchesText(filter, row.search)) continue;
+        found.push(fromPg(row));
+        if (found.length === limit) return found;
+      }
+      if (rows.length < batch) return found;
+      beforeId = Number(rows[rows.length - 1].id);
+      batch = Math.min(batch * 2, MAX_SEARCH_BATCH);
+    }
+  }
+
   async evict(notBefore: number): Promise<number> {
     let total = 0;
     for (;;) {
@@ -203,6 +251,32 @@ export class PostgresMessageStore extends MessageStore {
   override close(): Promise<void> {
     this.closing ??= this.pool.end();
     return this.closing;
+  }
+
+  /**
+   * Folds the text of rows stored before the search migration (their `search` is empty), a batch per transaction
+   * under the write lock; on a database without such rows this is one pass over the table without an index.
+   */
+  private async foldUnfolded(): Promise<void> {
+    let lastId = 0;
+    let folded = 0;
+    for (;;) {
+      const rows = await this.write(async (client) => {
+        const { rows } = await client.query<{ id: string; text: string }>(SQL.unfolded, [lastId, FOLD_BATCH]);
+        // Text of only backticks folds to '' and stays so; the id cursor steps over it.
+        const changed = rows
+          .map((row) => ({ id: row.id, search: foldText(row.text) }))
+          .filter((r) => r.search !== '');
+        if (changed.length > 0) {
+          await client.query(SQL.fold, [changed.map((r) => r.id), changed.map((r) => r.search)]);
+        }
+        folded += changed.length;
+        return rows;
+      });
+      if (rows.length < FOLD_BATCH) break;
+      lastId = Number(rows[rows.length - 1].id);
+    }
+    if (folded > 0) PostgresMessageStore.logger.log(`folded the text of ${folded} messages for search`);
   }
 
   /** SqliteMessageStore.appendNow, run with the `store_state` row locked by `write`. */
@@ -238,6 +312,7 @@ export class PostgresMessageStore extends MessageStore {
       row.text,
       row.created_ms,
       row.client_msg_id,
+      foldText(message.text),
     ]);
     await client.query(SQL.recordAppend, [message.id]);
     const { rows } = await client.query<{ stored: string }>(SQL.countInChannel, [message.channel]);
@@ -278,6 +353,50 @@ export class PostgresMessageStore extends MessageStore {
       return fn(client, rows[0]);
     });
   }
+}
+
+/** Rows the first query of a search reads at least: more than a page, so whole-word terms rarely need a second. */
+const SEARCH_BATCH = 100;
+/** The most rows one query of a search reads (texts of up to 4000 characters, twice with `search`). */
+const MAX_SEARCH_BATCH = 1600;
+/** Rows of an older schema folded per transaction when the store opens. */
+const FOLD_BATCH = 1000;
+
+/** A term as a LIKE pattern; backslash is PostgreSQL's default LIKE escape. */
+const likePattern = (term: SearchTerm) => `%${term.text.replace(/[\\%_]/g, '\\$&')}%`;
+
+/**
+ * The SQL of one search batch: the newest `batch` retained rows of the channels below `beforeId` that pass the other
+ * parts of `filter` and contain every term (a superset for whole-word terms; `matchesText` decides).
+ */
+function searchQuery(
+  filter: SearchFilter,
+  notBefore: number,
+  beforeId: number | undefined,
+  batch: number,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  // RETAINED with the later of notBefore and `since`: ids and creation times ascend together.
+  const since = Math.max(notBefore, filter.sinceMs ?? notBefore);
+  const where = [
+    `channel = ANY(${param(filter.channels)})`,
+    `id >= (SELECT id FROM messages WHERE created_ms >= ${param(since)} ORDER BY created_ms, id LIMIT 1)`,
+  ];
+  if (beforeId !== undefined) where.push(`id < ${param(beforeId)}`);
+  if (filter.untilMs !== undefined) where.push(`created_ms < ${param(filter.untilMs)}`);
+  if (filter.authors.length > 0) where.push(`author = ANY(${param(filter.authors)})`);
+  for (const term of filter.include) where.push(`search LIKE ${param(likePattern(term))}`);
+  for (const term of filter.exclude) {
+    if (!term.wholeWord) where.push(`search NOT LIKE ${param(likePattern(term))}`);
+  }
+  if (filter.hasLink) where.push("(search LIKE '%http://%' OR search LIKE '%https://%')");
+  return {
+    sql:
+      `SELECT ${MESSAGE_COLUMNS}, search FROM messages WHERE ${where.join(' AND ')} ` +
+      `ORDER BY id DESC LIMIT ${param(batch)}`,
+    params,
+  };
 }
 
 function fromPg(row: PgMessageRow): Message {

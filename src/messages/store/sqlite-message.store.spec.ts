@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { describeMessageStore } from './message-store.contract.js';
+import { describeMessageSearch } from '../../search/message-search.contract.js';
 import { SqliteMessageStore } from './sqlite-message.store.js';
 import { migrationsFor } from '../../storage/migrations.js';
 
@@ -15,9 +16,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const newFile = () => join(dir, `store-${++files}.db`);
 
-describeMessageStore('SqliteMessageStore', (maxMessages) =>
-  Promise.resolve(new SqliteMessageStore({ path: newFile(), maxMessages })),
-);
+const openNew = (maxMessages: number) =>
+  Promise.resolve(new SqliteMessageStore({ path: newFile(), maxMessages }));
+describeMessageStore('SqliteMessageStore', openNew);
+describeMessageSearch('SqliteMessageStore', openNew);
 
 describe('SqliteMessageStore on disk', () => {
   const T0 = Date.parse('2026-11-27T10:00:00.000Z');
@@ -96,6 +98,41 @@ describe('SqliteMessageStore on disk', () => {
     expect((await store.latest('general', 10, 0)).messages).toEqual([message(2), message(3), message(4)]);
     expect(await store.lastGoneId(['general'], 0)).toBe(1);
     expect(await store.lastId()).toBe(4);
+  });
+
+  it('makes the messages of a database from before search (schema 1) searchable, and evicts them from the index', async () => {
+    const path = newFile();
+    const v1 = new Database(path);
+    v1.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);' +
+        migrationsFor('sqlite')[0].sql,
+    );
+    v1.prepare("INSERT INTO schema_migrations VALUES (1, 'messages', 'then')").run();
+    v1.prepare('INSERT INTO messages VALUES (?, ?, ?, ?, ?)').run(2, 'alice', 'Déjà vu', T0 + 2, null);
+    v1.close();
+
+    const store = open(path);
+    await store.append({ ...message(3), text: 'déjà vu again' }, 0);
+    const filter = {
+      include: [{ text: 'deja', wholeWord: false }],
+      exclude: [],
+      authors: [],
+      channels: ['general'],
+      hasLink: false,
+    };
+    expect((await store.search(filter, 10, 0)).map((m) => m.id)).toEqual([3, 2]);
+    await store.evict(T0 + 3);
+    expect((await store.search(filter, 10, 0)).map((m) => m.id)).toEqual([3]);
+    await store.close();
+    const db = new Database(path);
+    try {
+      // FTS5's own check, against the content of `messages` (rank 1): throws on any difference.
+      for (const table of ['message_trigrams', 'message_words']) {
+        db.exec(`INSERT INTO ${table} (${table}, rank) VALUES ('integrity-check', 1)`);
+      }
+    } finally {
+      db.close();
+    }
   });
 
   it('cuts a database with more messages than a lowered cap at the next append', async () => {

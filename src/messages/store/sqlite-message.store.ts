@@ -1,5 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { foldText } from '../../search/fold.js';
+import { type SearchFilter, type SearchTerm, matchesText } from '../../search/search-filter.js';
 import type { Message, MessagePage } from '../message.js';
 import { MESSAGE_COLUMNS, type MessageRow, toMessage, toRow } from './message-row.js';
 import { EVICTION_BATCH, MessageStore } from './message-store.js';
@@ -34,6 +36,8 @@ export class SqliteMessageStore extends MessageStore {
   private readonly db: Database.Database;
   private readonly maxMessages: number;
   private readonly sql;
+  /** The statements of the search query shapes seen so far (a few dozen at most: one per combination of parts). */
+  private readonly searches = new Map<string, Database.Statement<unknown[], SearchRow>>();
 
   constructor(options: SqliteOptions) {
     super();
@@ -79,9 +83,9 @@ export class SqliteMessageStore extends MessageStore {
       channelState: db.prepare<[string], { highest_gone_id: number }>(
         'SELECT highest_gone_id FROM channel_state WHERE channel = ?',
       ),
-      insert: db.prepare<[MessageRow]>(
-        'INSERT INTO messages (id, channel, author, text, created_ms, client_msg_id) ' +
-          'VALUES (@id, @channel, @author, @text, @created_ms, @client_msg_id)',
+      insert: db.prepare<[SearchRow]>(
+        'INSERT INTO messages (id, channel, author, text, created_ms, client_msg_id, search) ' +
+          'VALUES (@id, @channel, @author, @text, @created_ms, @client_msg_id, @search)',
       ),
       deleteById: db.prepare<[number]>('DELETE FROM messages WHERE id = ?'),
       deleteOldestIn: db.prepare<[string, number], Gone>(
@@ -104,6 +108,7 @@ export class SqliteMessageStore extends MessageStore {
         'UPDATE channel_state SET highest_gone_id = max(highest_gone_id, ?), stored = stored - ? WHERE channel = ?',
       ),
     };
+    this.foldUnfolded();
   }
 
   lastId(): Promise<number> {
@@ -179,6 +184,27 @@ export class SqliteMessageStore extends MessageStore {
     return Promise.resolve(highest);
   }
 
+  /**
+   * Narrows with the trigram index when the query has a substring of 3+ characters (or has:link), else with the word
+   * index when it has a 1–2 letter word, else walks the messages newest first; then checks each candidate's folded
+   * text exactly. Rows come newest first from the index itself, so a query stops after `limit` matches.
+   */
+  search(filter: SearchFilter, limit: number, notBefore: number): Promise<Message[]> {
+    const { sql, params } = searchQuery(filter, notBefore);
+    let statement = this.searches.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], SearchRow>(sql);
+      this.searches.set(sql, statement);
+    }
+    const found: Message[] = [];
+    for (const row of statement.iterate(...params)) {
+      if (!matchesText(filter, row.search)) continue;
+      found.push(toMessage(row));
+      if (found.length === limit) break;
+    }
+    return Promise.resolve(found);
+  }
+
   async evict(notBefore: number): Promise<number> {
     let total = 0;
     for (;;) {
@@ -201,6 +227,27 @@ export class SqliteMessageStore extends MessageStore {
     return this.db.pragma('integrity_check', { simple: true }) as string;
   }
 
+  /**
+   * Folds the text of rows stored before the search migration (their `search` is empty) and rebuilds the search
+   * indexes from them; on a database without such rows this is one indexless look at rows with empty `search`.
+   */
+  private foldUnfolded(): void {
+    const unfolded = this.db
+      .prepare<[], { id: number; text: string }>("SELECT id, text FROM messages WHERE search = ''")
+      .all()
+      .map(({ id, text }) => ({ id, search: foldText(text) }))
+      .filter(({ search }) => search !== '');
+    if (unfolded.length === 0) return;
+    const update = this.db.prepare<[{ id: number; search: string }]>(
+      'UPDATE messages SET search = @search WHERE id = @id',
+    );
+    this.db.transaction(() => {
+      for (const row of unfolded) update.run(row);
+      this.db.exec("INSERT INTO message_trigrams (message_trigrams) VALUES ('rebuild')");
+      this.db.exec("INSERT INTO message_words (message_words) VALUES ('rebuild')");
+    })();
+  }
+
   private appendNow(message: Message, notBefore: number): { message: Message; created: boolean } {
     if (message.clientMsgId !== undefined) {
       const original = this.sql.byClientMsgId.get(message.user, message.clientMsgId);
@@ -217,7 +264,7 @@ export class SqliteMessageStore extends MessageStore {
     if (message.id <= this.sql.state.get()!.highest_id || (newest && row.created_ms < newest.created_ms)) {
       throw new Error(`message ${message.id} is out of order`);
     }
-    this.sql.insert.run(row);
+    this.sql.insert.run({ ...row, search: foldText(message.text) });
     this.sql.recordAppend.run(message.id);
     const over = this.sql.countInChannel.get(message.channel)!.stored - this.maxMessages;
     if (over > 0) this.recordGone(this.sql.deleteOldestIn.all(message.channel, over));
@@ -237,6 +284,59 @@ export class SqliteMessageStore extends MessageStore {
 
 function highestId(rows: Gone[]): number {
   return rows.reduce((highest, row) => Math.max(highest, row.id), 0);
+}
+
+interface SearchRow extends MessageRow {
+  search: string;
+}
+
+const SEARCH_COLUMNS = 'm.id, m.channel, m.author, m.text, m.created_ms, m.client_msg_id, m.search';
+
+/** A term as an FTS5 string: quoted, so that its characters are never query syntax. */
+const ftsString = (term: SearchTerm) => `"${term.text.replaceAll('"', '""')}"`;
+/** A term as a LIKE pattern (with ESCAPE '\'). */
+const likePattern = (term: SearchTerm) => `%${term.text.replace(/[\\%_]/g, '\\$&')}%`;
+const hasTrigrams = (term: SearchTerm) => !term.wholeWord && [...term.text].length >= 3;
+
+/** The SQL of a search and its parameters (see `search`). */
+function searchQuery(filter: SearchFilter, notBefore: number): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (condition: string, ...values: unknown[]) => {
+    where.push(condition);
+    params.push(...values);
+  };
+  const trigrams = filter.include.filter(hasTrigrams).map(ftsString);
+  if (filter.hasLink) trigrams.push('("http://" OR "https://")');
+  const words = filter.include.filter((t) => t.wholeWord).map(ftsString);
+  // CROSS JOIN keeps the index as the outer loop: its rowids come newest first and stop the walk early.
+  let from = 'messages m';
+  let id = 'm.id';
+  if (trigrams.length > 0) {
+    from = 'message_trigrams f CROSS JOIN messages m ON m.id = f.rowid';
+    id = 'f.rowid';
+    add('message_trigrams MATCH ?', trigrams.join(' AND '));
+  } else if (words.length > 0) {
+    from = 'message_words f CROSS JOIN messages m ON m.id = f.rowid';
+    id = 'f.rowid';
+    add('message_words MATCH ?', words.join(' AND '));
+  }
+  add('m.channel IN (SELECT value FROM json_each(?))', JSON.stringify(filter.channels));
+  add('m.created_ms >= ?', Math.max(notBefore, filter.sinceMs ?? notBefore));
+  if (filter.untilMs !== undefined) add('m.created_ms < ?', filter.untilMs);
+  if (filter.beforeId !== undefined) add(`${id} < ?`, filter.beforeId);
+  if (filter.authors.length > 0)
+    add('m.author IN (SELECT value FROM json_each(?))', JSON.stringify(filter.authors));
+  for (const term of filter.include.filter((t) => !hasTrigrams(t))) {
+    add("m.search LIKE ? ESCAPE '\\'", likePattern(term));
+  }
+  for (const term of filter.exclude.filter((t) => !t.wholeWord)) {
+    add("m.search NOT LIKE ? ESCAPE '\\'", likePattern(term));
+  }
+  return {
+    sql: `SELECT ${SEARCH_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${id} DESC`,
+    params,
+  };
 }
 
 /** Named parameters of the per-channel statements: `nb` is notBefore. */
