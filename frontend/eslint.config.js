@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
-const FEATURES = ['admin', 'auth', 'channels', 'messages', 'users'];
+const FEATURES = ['admin', 'auth', 'channels', 'messages', 'search', 'users'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'eslint.config.js'] },

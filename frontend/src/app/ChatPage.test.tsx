@@ -40,13 +40,26 @@ function chatServer(channels: Channel[], messages: Message[]) {
     if (path === '/api/stream') return stream.response();
     if (path === '/api/users') return json({ users });
     if (path === '/api/channels') return json({ channels: state.channels });
+    if (path === '/api/search') {
+      const q = new URLSearchParams(query).get('q') ?? '';
+      const found = state.messages.filter((m) => m.text.includes(q)).reverse();
+      return json({
+        results: found.map((m) => ({
+          message: m,
+          channel: state.channels.find((c) => c.name === m.channel),
+          highlights: [[m.text.indexOf(q), m.text.indexOf(q) + q.length]],
+        })),
+        hasMore: false,
+      });
+    }
     const match = /^\/api\/channels\/([^/]+)\/(\w+)/.exec(path);
     const name = match?.[1] ?? '';
     switch (`${request.method} ${match?.[2]}`) {
       case 'GET messages': {
         const params = new URLSearchParams(query);
         const after = Number(params.get('after') ?? -1);
-        const list = state.messages.filter((m) => m.channel === name && m.id > after);
+        const before = Number(params.get('before') ?? Infinity);
+        const list = state.messages.filter((m) => m.channel === name && m.id > after && m.id < before);
         // A long poll with nothing new is held, as the server does.
         if (list.length === 0 && params.has('wait')) return new Promise<Response>(() => undefined);
         return json({ messages: list, hasOlder: false, hasNewer: false });
@@ -218,6 +231,55 @@ describe('ChatPage with channels', () => {
     expect(await sidebar().findByRole('link', { name: 'secret (private)' })).toBeInTheDocument();
     server.stream.push(sseFrame('member-joined', { channel: 'secret', username: 'carol' }));
     await waitFor(() => expect(listReads()).toBe(3));
+  });
+
+  it('opens a search result in its channel, marked among the messages around it, and keeps that live', async () => {
+    const dm = channel('dm-0123456789ab', { kind: 'dm', private: true, members: ['alice', 'bob'] });
+    const server = chatServer(
+      [channel('design', { lastMessageId: 12 }), channel('general', { lastMessageId: 2 }), dm],
+      [
+        message(2, 'general', 'hello general'),
+        message(10, 'design', 'before the launch'),
+        message(11, 'design', 'launch on Friday'),
+        message(12, 'design', 'after the launch'),
+        message(13, dm.name, 'Friday works for me'),
+      ],
+    );
+    renderPage(server.api);
+    const user = userEvent.setup();
+    expect(await screen.findByText('hello general')).toBeInTheDocument();
+    await waitFor(() => expect(server.requests.some((r) => r.path === '/api/stream')).toBe(true));
+
+    await user.type(screen.getByRole('searchbox', { name: 'Search messages' }), 'Friday{Enter}');
+    const results = within(await screen.findByRole('complementary', { name: 'Search results' }));
+    const [inDm, inDesign] = await results.findAllByRole('listitem');
+    expect(inDm).toHaveTextContent('Bob Builder');
+    expect(inDesign).toHaveTextContent('#design');
+    expect(inDesign!.querySelector('mark')).toHaveTextContent('Friday');
+
+    await user.click(within(inDesign!).getByRole('button'));
+    expect(await screen.findByRole('heading', { level: 1, name: '#design' })).toBeInTheDocument();
+    const log = await screen.findByRole('log', { name: 'Messages in #design' });
+    expect(log.querySelector('[aria-current="true"]')).toHaveTextContent('launch on Friday');
+    expect(within(log).getByText('before the launch')).toBeInTheDocument();
+    expect(within(log).getByText('after the launch')).toBeInTheDocument();
+    expect(server.requests.map((r) => r.path)).toEqual(
+      expect.arrayContaining([
+        '/api/channels/design/messages?before=12&limit=25',
+        '/api/channels/design/messages?after=11&limit=1000',
+      ]),
+    );
+
+    const news = message(14, 'design', 'news after the jump');
+    server.state.messages = [...server.state.messages, news];
+    server.stream.push(sseFrame('message', news, 14));
+    expect(await within(log).findByText('news after the jump')).toBeInTheDocument();
+
+    // Opening the channel from the sidebar again shows its newest messages, unmarked.
+    await user.click(sidebar().getByRole('link', { name: '# design' }));
+    const newest = await screen.findByRole('log', { name: 'Messages in #design' });
+    expect(await within(newest).findByText('news after the jump')).toBeInTheDocument();
+    expect(newest.querySelector('[aria-current="true"]')).toBeNull();
   });
 
   it('on event: reset, replaces what the open channel showed with its newest page', async () => {

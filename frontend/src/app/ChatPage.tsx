@@ -14,6 +14,9 @@ import { useReadMarker } from '../features/channels/hooks/useReadMarker';
 import { GENERAL, type Channel } from '../features/channels/types';
 import { channelTitle } from '../features/channels/utils/channels';
 import { MessagesPanel } from '../features/messages/components/MessagesPanel';
+import { SearchBox } from '../features/search/components/SearchBox';
+import { SearchPanel } from '../features/search/components/SearchPanel';
+import type { SearchResult } from '../features/search/types';
 import { useUsers } from '../features/users/api/get-users';
 import { UserList } from '../features/users/components/UserList';
 import { Dialog } from '../components/Dialog';
@@ -22,6 +25,9 @@ import { useHashChannel } from './useHashChannel';
 import { useLiveUpdates } from './useLiveUpdates';
 
 type OpenDialog = 'create-channel' | 'new-dm' | 'signups' | undefined;
+
+/** Where the search results cover the channel (ChatPage.module.css): choosing one closes them. */
+const RESULTS_COVER_CHANNEL = '(max-width: 960px)';
 
 /** The admin-style layout: sidebar (channels, DMs, people, who is signed in) beside the open channel. */
 export function ChatPage({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
@@ -37,6 +43,10 @@ export function ChatPage({ session, onSignOut }: { session: Session; onSignOut: 
   const [membersOpen, setMembersOpen] = useState(false);
   const [newest, setNewest] = useState<{ channel: string; id: number | undefined }>();
   const [menuOpen, setMenuOpen] = useState(false);
+  /** The query of the open search results; `seq` makes searching again for the same words ask again. */
+  const [search, setSearch] = useState<{ query: string; seq: number }>();
+  /** The message a search result opened; it holds while its channel stays open. */
+  const [focus, setFocus] = useState<{ channel: string; id: number; seq: number }>();
   const sidebarId = useId();
   const membersId = useId();
   const menuButtonRef = useRef<HTMLButtonElement>(null);
@@ -49,9 +59,13 @@ export function ChatPage({ session, onSignOut }: { session: Session; onSignOut: 
     [users.data],
   );
   const titleOf = useCallback(
-    (channel: Channel) => channelTitle(channel, me.username, displayNameOf),
+    (channel: Pick<Channel, 'name' | 'kind' | 'members'>) =>
+      channelTitle(channel, me.username, displayNameOf),
     [me.username, displayNameOf],
   );
+
+  // Any other way to another channel (a link, the back button, being removed from it) ends the jump.
+  if (focus && focus.channel !== open) setFocus(undefined);
 
   const channel = channels.data?.find((c) => c.name === open);
   // How to name a channel after the list forgot it (the user was removed from it).
@@ -99,6 +113,21 @@ export function ChatPage({ session, onSignOut }: { session: Session; onSignOut: 
   const select = () => {
     setMenuOpen(false);
     setNotice(undefined);
+    setFocus(undefined);
+  };
+  const openSearch = (query: string) => {
+    setMenuOpen(false);
+    setMembersOpen(false);
+    setSearch((s) => ({ query, seq: (s?.seq ?? 0) + 1 }));
+  };
+  const openResult = ({ message, channel: found }: SearchResult) => {
+    setMenuOpen(false);
+    setNotice(undefined);
+    setFocus((f) => ({ channel: found.name, id: message.id, seq: (f?.seq ?? 0) + 1 }));
+    navigate(found.name);
+    if (typeof window.matchMedia === 'function' && window.matchMedia(RESULTS_COVER_CHANNEL).matches) {
+      setSearch(undefined);
+    }
   };
   const openChannel = (next: Channel) => {
     setDialog(undefined);
@@ -134,9 +163,14 @@ export function ChatPage({ session, onSignOut }: { session: Session; onSignOut: 
   const pendingSignups = signups.data?.length ?? 0;
 
   return (
-    <div className={styles.layout} data-members={membersOpen && channel !== undefined}>
+    <div
+      className={styles.layout}
+      data-members={membersOpen && channel !== undefined}
+      data-search={search !== undefined}
+    >
       <aside id={sidebarId} className={styles.sidebar} data-open={menuOpen} aria-label="Channels and people">
         <div className={styles.brand}>Chat</div>
+        <SearchBox onSearch={openSearch} />
         <div className={styles.scroll}>
           {channels.isError ? (
             <p className={styles.muted}>Could not load the channels.</p>
@@ -184,13 +218,18 @@ export function ChatPage({ session, onSignOut }: { session: Session; onSignOut: 
           displayNameOf={displayNameOf}
           navigation={menuButton}
           onNewestMessage={onNewestMessage}
+          focus={focus?.channel === open ? focus : undefined}
+          onShowNewest={() => setFocus(undefined)}
           actions={
             channel && (
               <ChannelActions
                 channel={channel}
                 membersOpen={membersOpen}
                 membersPanelId={membersId}
-                onToggleMembers={() => setMembersOpen((o) => !o)}
+                onToggleMembers={() => {
+                  setMembersOpen((o) => !o);
+                  setSearch(undefined);
+                }}
                 onLeave={leaveOpenChannel}
                 leaving={leave.isPending}
               />
@@ -233,6 +272,18 @@ export function ChatPage({ session, onSignOut }: { session: Session; onSignOut: 
           people={users.data ?? []}
           displayNameOf={displayNameOf}
           onClose={() => setMembersOpen(false)}
+        />
+      )}
+      {search && (
+        <SearchPanel
+          key={search.seq}
+          className={styles.search}
+          api={api}
+          query={search.query}
+          titleOf={titleOf}
+          displayNameOf={displayNameOf}
+          onOpen={openResult}
+          onClose={() => setSearch(undefined)}
         />
       )}
       {dialog === 'create-channel' && (

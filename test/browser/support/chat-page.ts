@@ -120,6 +120,23 @@ export class ChatPage {
     await expect(dialog).toBeHidden();
   }
 
+  /** Searches the messages from the sidebar's search box. */
+  async search(query: string): Promise<void> {
+    const box = this.page.getByRole('searchbox', { name: 'Search messages' });
+    await box.fill(query);
+    await box.press('Enter');
+  }
+
+  /** The panel of search results beside the open channel. */
+  get searchResults(): Locator {
+    return this.page.getByRole('complementary', { name: 'Search results' });
+  }
+
+  /** The search result (a list item) whose text contains `text`. */
+  searchResult(text: string): Locator {
+    return this.searchResults.getByRole('listitem').filter({ hasText: text });
+  }
+
   /** The open channel's name, from the location's hash. */
   openChannelName(): string {
     return decodeURIComponent(new URL(this.page.url()).hash.slice(1));

@@ -21,6 +21,11 @@ export interface MessageWindow {
   messages: Message[];
   /** Whether older messages can still be loaded with `before`. */
   hasOlder: boolean;
+  /**
+   * Whether newer messages exist after the last one: only a window opened at an older message (a search result)
+   * that did not reach the newest. Live messages do not join such a window, as they would not follow on from it.
+   */
+  hasNewer: boolean;
 }
 
 /** A message this page is sending or failed to send. */

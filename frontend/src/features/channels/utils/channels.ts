@@ -2,7 +2,7 @@ import { GENERAL, type Channel, type IncomingMessage, type Person } from '../typ
 
 /** `#design` for a channel; the other members' names for a DM (its `dm-…` name means nothing to people). */
 export function channelTitle(
-  channel: Channel,
+  channel: Pick<Channel, 'name' | 'kind' | 'members'>,
   me: string,
   displayNameOf: (username: string) => string,
 ): string {

@@ -1,7 +1,14 @@
 import type { ApiClient } from '../../../lib/api-client';
-import { PAGE_SIZE, type Message, type MessagePage } from '../types';
+import { PAGE_SIZE, type Message, type MessagePage, type MessageWindow } from '../types';
+import { mergeMessages } from '../utils/merge';
+
+/** How many messages, itself included, a message opened in its context shows before it. */
+const CONTEXT_BEFORE = 25;
 
 export const messagesQueryKey = (channel: string) => ['messages', channel] as const;
+/** A window opened at a message: under the channel's key, so what updates the channel's windows finds it. */
+export const messagesAroundQueryKey = (channel: string, id: number) =>
+  [...messagesQueryKey(channel), 'around', id] as const;
 
 const messagesPath = (channel: string) => `/api/channels/${encodeURIComponent(channel)}/messages`;
 
@@ -34,6 +41,27 @@ export function getMessagesAfter(
   wait?: number,
 ): Promise<MessagePage> {
   return api.get<MessagePage>(messagesPath(channel), { after, limit: 1000, wait }, signal);
+}
+
+/**
+ * A message in its context: the messages before it and it, then what follows it (up to 1000, as the catch-up
+ * read; usually up to the newest, so the live stream continues the window).
+ */
+export async function getMessagesAround(
+  api: ApiClient,
+  channel: string,
+  id: number,
+  signal?: AbortSignal,
+): Promise<MessageWindow> {
+  const [before, after] = await Promise.all([
+    api.get<MessagePage>(messagesPath(channel), { before: id + 1, limit: CONTEXT_BEFORE }, signal),
+    getMessagesAfter(api, channel, id, signal),
+  ]);
+  return {
+    messages: mergeMessages(before.messages, after.messages),
+    hasOlder: before.hasOlder,
+    hasNewer: after.hasNewer,
+  };
 }
 
 /** Sends a message; resending the same `clientMsgId` returns the stored original instead of a duplicate. */

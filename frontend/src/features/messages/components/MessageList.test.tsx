@@ -90,4 +90,19 @@ describe('MessageList', () => {
     screen.getByRole('button', { name: 'Retry' }).click();
     expect(onRetry).toHaveBeenCalledWith(failed);
   });
+
+  it('marks the message it was opened at, and offers the newest when they are not shown', () => {
+    const onShowNewest = vi.fn();
+    const two = msg('bob', 'two');
+    renderList([msg('bob', 'one'), two, msg('alice', 'three')], [], {
+      focusId: two.id,
+      hasNewer: true,
+      onShowNewest,
+    });
+    const marked = screen.getByRole('log').querySelectorAll('[aria-current="true"]');
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toHaveTextContent('two');
+    screen.getByRole('button', { name: 'Show the newest messages' }).click();
+    expect(onShowNewest).toHaveBeenCalled();
+  });
 });

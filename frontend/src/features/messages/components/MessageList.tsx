@@ -22,6 +22,12 @@ interface MessageListProps {
   onLoadOlder: () => void;
   onRetry: (message: OutgoingMessage) => void;
   onDiscard: (clientMsgId: string) => void;
+  /** The message the list opens at (a search result): scrolled to and marked. */
+  focusId?: number;
+  /** Newer messages exist after the last one shown (a window opened at an older message). */
+  hasNewer?: boolean;
+  /** Leaves such a window for the newest messages. */
+  onShowNewest?: () => void;
 }
 
 function Time({ iso, className }: { iso: string; className?: string }) {
@@ -34,7 +40,7 @@ function Time({ iso, className }: { iso: string; className?: string }) {
 }
 
 export function MessageList(props: MessageListProps) {
-  const { messages, outbox, me, displayNameOf, hasOlder, loadingOlder, onLoadOlder } = props;
+  const { messages, outbox, me, displayNameOf, hasOlder, loadingOlder, onLoadOlder, focusId } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottomRef = useRef(true);
   const previous = useRef({ firstId: -1, lastId: -1, scrollHeight: 0, outbox: 0 });
@@ -49,13 +55,24 @@ export function MessageList(props: MessageListProps) {
     if (!el) return;
     const prev = previous.current;
     const firstId = messages[0]?.id ?? -1;
-    if (prev.firstId !== -1 && firstId < prev.firstId) el.scrollTop += el.scrollHeight - prev.scrollHeight;
-    const sentByMe =
-      outbox.length > prev.outbox ||
-      messages.some((m) => m.id > prev.lastId && m.user === me && prev.lastId !== -1);
-    if (atBottomRef.current || sentByMe) {
-      el.scrollTop = el.scrollHeight;
-      atBottomRef.current = true;
+    const focused =
+      prev.lastId === -1 && focusId !== undefined
+        ? el.querySelector<HTMLElement>(`[data-message-id="${focusId}"]`)
+        : null;
+    if (focused) {
+      // Opened at a message: it goes to the middle, and the list follows new messages once scrolled down.
+      const offset = focused.getBoundingClientRect().top - el.getBoundingClientRect().top;
+      el.scrollTop += offset - (el.clientHeight - focused.offsetHeight) / 2;
+      atBottomRef.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
+    } else {
+      if (prev.firstId !== -1 && firstId < prev.firstId) el.scrollTop += el.scrollHeight - prev.scrollHeight;
+      const sentByMe =
+        outbox.length > prev.outbox ||
+        messages.some((m) => m.id > prev.lastId && m.user === me && prev.lastId !== -1);
+      if (atBottomRef.current || sentByMe) {
+        el.scrollTop = el.scrollHeight;
+        atBottomRef.current = true;
+      }
     }
     previous.current = {
       firstId,
@@ -65,7 +82,7 @@ export function MessageList(props: MessageListProps) {
     };
     // A first page too short to scroll could never trigger the scroll-up load.
     if (el.scrollHeight <= el.clientHeight && hasOlder && !loadingOlder) onLoadOlder();
-  }, [messages, outbox, me, hasOlder, loadingOlder, onLoadOlder]);
+  }, [messages, outbox, me, hasOlder, loadingOlder, onLoadOlder, focusId]);
 
   // Stay at the bottom when the list itself changes size (window resized, on-screen keyboard).
   useLayoutEffect(() => {
@@ -94,6 +111,11 @@ export function MessageList(props: MessageListProps) {
   };
 
   const unseen = atBottom ? 0 : messages.filter((m) => m.id > seenUpTo && m.user !== me).length;
+  /** Finds a message to scroll to, and marks the one the list was opened at. */
+  const anchor = (id: number) => ({
+    'data-message-id': id,
+    'aria-current': id === focusId ? ('true' as const) : undefined,
+  });
 
   return (
     <div className={styles.wrapper}>
@@ -137,9 +159,17 @@ export function MessageList(props: MessageListProps) {
                       <span className={styles.author}>{name}</span>
                       {first && <Time iso={first.createdAt} className={styles.time} />}
                     </div>
-                    {first && <MessageText className={styles.text} text={first.text} />}
+                    {first && (
+                      <div className={styles.message} {...anchor(first.id)}>
+                        <MessageText className={styles.text} text={first.text} />
+                      </div>
+                    )}
                     {rest.map((message) => (
-                      <div key={message.id} className={styles.followUp}>
+                      <div
+                        key={message.id}
+                        className={`${styles.message} ${styles.followUp}`}
+                        {...anchor(message.id)}
+                      >
                         <Time iso={message.createdAt} className={styles.gutterTime} />
                         <MessageText className={styles.text} text={message.text} />
                       </div>
@@ -150,6 +180,13 @@ export function MessageList(props: MessageListProps) {
             })}
           </section>
         ))}
+        {props.hasNewer && (
+          <div className={styles.bottom}>
+            <button type="button" className={styles.older} onClick={props.onShowNewest}>
+              Show the newest messages
+            </button>
+          </div>
+        )}
         {outbox.length > 0 && (
           <section aria-label="Your unsent messages" className={styles.group}>
             <Avatar username={me} displayName={displayNameOf(me)} />

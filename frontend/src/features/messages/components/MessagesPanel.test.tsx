@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeApi, json, nestError } from '../../../test/fake-server';
 import { renderWithQuery } from '../../../test/render';
 import type { Message } from '../types';
@@ -114,6 +114,48 @@ describe('MessagesPanel', () => {
       '/api/channels/random/messages?after=1&limit=1000&wait=25',
       '/api/channels/random/messages?after=2&limit=1000&wait=25',
     ]);
+  });
+
+  it('opens at a message with those around it; one sent there goes to the newest', async () => {
+    const around = (id: number, text: string) => ({ ...hello, id, channel: 'design', text });
+    const { api, requests } = fakeApi(async (request) => {
+      if (request.method === 'POST') return new Promise<Response>(() => undefined);
+      if (request.path.includes('before=')) return page([around(4, 'four'), around(5, 'five')]);
+      // More after these: the window does not reach the newest message.
+      return json({ messages: [around(6, 'six')], hasOlder: true, hasNewer: true });
+    });
+    const onShowNewest = vi.fn();
+    renderWithQuery(
+      <MessagesPanel
+        api={api}
+        channel="design"
+        connection="live"
+        displayNameOf={(u) => u}
+        focus={{ id: 5, seq: 1 }}
+        onShowNewest={onShowNewest}
+      />,
+    );
+    const log = await screen.findByRole('log', { name: 'Messages in #design' });
+    expect(log.querySelector('[aria-current="true"]')).toHaveTextContent('five');
+    expect(screen.getByText('four')).toBeInTheDocument();
+    expect(screen.getByText('six')).toBeInTheDocument();
+    expect(requests.map((r) => r.path)).toEqual([
+      '/api/channels/design/messages?before=6&limit=25',
+      '/api/channels/design/messages?after=5&limit=1000',
+    ]);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Show the newest messages' }));
+    expect(onShowNewest).toHaveBeenCalledTimes(1);
+    await userEvent.type(screen.getByRole('textbox', { name: 'Message #design' }), 'late reply{Enter}');
+    expect(onShowNewest).toHaveBeenCalledTimes(2);
+  });
+
+  it('says so when the message it should open at is no longer kept', async () => {
+    const { api } = fakeApi(async () => page([{ ...hello, id: 7 }]));
+    renderWithQuery(
+      <MessagesPanel api={api} connection="live" displayNameOf={(u) => u} focus={{ id: 5, seq: 1 }} />,
+    );
+    expect(await screen.findByText('That message is no longer kept.')).toBeInTheDocument();
   });
 
   it('does not spin when a server answers a long poll at once', async () => {

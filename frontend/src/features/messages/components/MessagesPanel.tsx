@@ -31,14 +31,28 @@ interface MessagesPanelProps {
   preview?: ReactNode;
   /** Hears the newest message's id whenever it changes (read markers). */
   onNewestMessage?: (id: number | undefined) => void;
+  /**
+   * Opens the channel at this message, with the messages around it, and marks it (a search result). `seq` tells
+   * a second jump to the same message from the first, so that it scrolls there again.
+   */
+  focus?: { id: number; seq: number };
+  /** Leaves the message in `focus` for the channel's newest messages. */
+  onShowNewest?: () => void;
 }
 
 /** A channel: header with its topic, retention rule and connection state, the messages, and the composer. */
 export function MessagesPanel(props: MessagesPanelProps) {
-  const { api, channel = DEFAULT_CHANNEL, member = true, displayNameOf, onNewestMessage } = props;
+  const { api, channel = DEFAULT_CHANNEL, member = true, displayNameOf, onNewestMessage, focus } = props;
   const title = props.title ?? `#${channel}`;
-  const feed = useMessageFeed(api, channel, { live: member ? 'stream' : 'poll' });
+  const feed = useMessageFeed(api, channel, { live: member ? 'stream' : 'poll', around: focus?.id });
   const { outbox, send, retry, discard } = useOutbox(api, channel, feed.addMessages);
+  // What is sent goes after the newest message: show those, or it would not be seen.
+  const sendAndShow = (text: string) => {
+    if (feed.hasNewer) props.onShowNewest?.();
+    send(text);
+  };
+  const focusGone =
+    focus !== undefined && feed.status === 'success' && !feed.messages.some((m) => m.id === focus.id);
   const me = api.username;
 
   // A send whose answer was lost may already be back through the live feed: show it once.
@@ -74,8 +88,10 @@ export function MessagesPanel(props: MessagesPanelProps) {
           </button>
         </div>
       )}
+      {focusGone && <p className={styles.gone}>That message is no longer kept.</p>}
       {feed.status === 'success' && (
         <MessageList
+          key={focus ? `${focus.id}:${focus.seq}` : 'newest'}
           channel={title}
           messages={feed.messages}
           outbox={pending}
@@ -87,9 +103,12 @@ export function MessagesPanel(props: MessagesPanelProps) {
           onLoadOlder={feed.loadOlder}
           onRetry={retry}
           onDiscard={discard}
+          focusId={focus?.id}
+          hasNewer={feed.hasNewer}
+          onShowNewest={props.onShowNewest}
         />
       )}
-      {member ? <Composer channel={title} onSend={send} /> : props.preview}
+      {member ? <Composer channel={title} onSend={sendAndShow} /> : props.preview}
     </main>
   );
 }

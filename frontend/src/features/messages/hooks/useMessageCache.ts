@@ -6,14 +6,21 @@ import { DEFAULT_CHANNEL, type Message, type MessageWindow } from '../types';
 import { mergeMessages } from '../utils/merge';
 
 /**
- * Merges messages into a channel's cached window. A channel whose first page is not loaded yet gets nothing:
- * its first page, and the catch-up read after it, bring them (see useMessageFeed).
+ * A window with `incoming` merged in; `undefined` (leave it alone) for a window not loaded yet, whose first read
+ * and the catch-up read after it bring them (see useMessageFeed), and for one that does not reach the newest.
  */
-export function addChannelMessages(queryClient: QueryClient, channel: string, incoming: Message[]): void {
-  if (incoming.length === 0) return;
-  queryClient.setQueryData<MessageWindow>(
-    messagesQueryKey(channel),
-    (current) => current && { ...current, messages: mergeMessages(current.messages, incoming) },
+export function withMessages(
+  current: MessageWindow | undefined,
+  incoming: readonly Message[],
+): MessageWindow | undefined {
+  if (!current || current.hasNewer || incoming.length === 0) return undefined;
+  return { ...current, messages: mergeMessages(current.messages, incoming) };
+}
+
+/** Merges messages into every window of a channel: its newest messages, and one opened at a search result. */
+function addChannelMessages(queryClient: QueryClient, channel: string, incoming: Message[]): void {
+  queryClient.setQueriesData<MessageWindow>({ queryKey: messagesQueryKey(channel) }, (current) =>
+    withMessages(current, incoming),
   );
 }
 
@@ -44,6 +51,7 @@ export function useMessageCache(api: ApiClient) {
   /**
    * After `event: reset` (messages the page missed may be gone): the open channel's newest page replaces what
    * it showed, keeping what arrived meanwhile; the other channels are forgotten and load afresh when opened.
+   * A window opened at a search result in the open channel loads again.
    */
   const reset = useCallback(
     async (openChannel: string) => {
@@ -52,6 +60,10 @@ export function useMessageCache(api: ApiClient) {
         predicate: (query) => query.queryKey[1] !== openChannel,
       });
       const key = messagesQueryKey(openChannel);
+      void queryClient.invalidateQueries({
+        queryKey: key,
+        predicate: (query) => query.queryKey.length > key.length,
+      });
       const stale = new Set(queryClient.getQueryData<MessageWindow>(key)?.messages.map((m) => m.id));
       try {
         const page = await getLatestMessages(api, openChannel);
@@ -59,6 +71,7 @@ export function useMessageCache(api: ApiClient) {
           key,
           (w) =>
             w && {
+              ...w,
               messages: mergeMessages(
                 page.messages,
                 w.messages.filter((m) => !stale.has(m.id)),

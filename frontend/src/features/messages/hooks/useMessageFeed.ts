@@ -1,12 +1,26 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect } from 'react';
 import { ApiError, type ApiClient } from '../../../lib/api-client';
-import { getLatestMessages, getMessagesAfter, getMessagesBefore, messagesQueryKey } from '../api/messages';
+import {
+  getLatestMessages,
+  getMessagesAfter,
+  getMessagesAround,
+  getMessagesBefore,
+  messagesAroundQueryKey,
+  messagesQueryKey,
+} from '../api/messages';
 import type { Message, MessagePage, MessageWindow } from '../types';
 import { mergeMessages } from '../utils/merge';
-import { addChannelMessages } from './useMessageCache';
+import { withMessages } from './useMessageCache';
 
-const toWindow = (page: MessagePage): MessageWindow => ({ messages: page.messages, hasOlder: page.hasOlder });
+const toWindow = (page: MessagePage): MessageWindow => ({
+  messages: page.messages,
+  hasOlder: page.hasOlder,
+  hasNewer: false,
+});
+
+const windowKey = (channel: string, around: number | undefined) =>
+  around === undefined ? messagesQueryKey(channel) : messagesAroundQueryKey(channel, around);
 
 /** How long one long-poll read of a previewed channel waits for news, in seconds (the server allows 30). */
 const LONG_POLL_SECONDS = 25;
@@ -21,48 +35,56 @@ export interface FeedOptions {
    * `poll`: the user previews a public channel, which the stream does not carry, so the feed long-polls it.
    */
   live: 'stream' | 'poll';
+  /** Opens the channel at this message, with the messages around it (a search result), not at the newest. */
+  around?: number;
 }
 
 /**
- * One channel's messages as one TanStack Query entry: the newest page first, then older pages (scroll-back),
- * live messages and sent messages merged in by id, so nothing shows twice.
+ * One channel's messages as one TanStack Query entry: the newest page first (or the messages around `around`),
+ * then older pages (scroll-back), live messages and sent messages merged in by id, so nothing shows twice.
  */
-export function useMessageFeed(api: ApiClient, channel: string, { live }: FeedOptions) {
+export function useMessageFeed(api: ApiClient, channel: string, { live, around }: FeedOptions) {
   const queryClient = useQueryClient();
-  const key = messagesQueryKey(channel);
 
   const query = useQuery({
-    queryKey: key,
-    queryFn: async ({ signal }) => toWindow(await getLatestMessages(api, channel, signal)),
+    queryKey: windowKey(channel, around),
+    queryFn: async ({ signal }) =>
+      around === undefined
+        ? toWindow(await getLatestMessages(api, channel, signal))
+        : getMessagesAround(api, channel, around, signal),
     // Kept current by the live stream; a refetch would drop the older pages already loaded.
     staleTime: Infinity,
+    // A window opened at a search result is kept only while it is shown.
+    ...(around !== undefined && { gcTime: 0 }),
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
   });
 
   const addMessages = useCallback(
-    (incoming: Message[]) => addChannelMessages(queryClient, channel, incoming),
-    [queryClient, channel],
+    (incoming: Message[]) =>
+      queryClient.setQueryData<MessageWindow>(windowKey(channel, around), (w) => withMessages(w, incoming)),
+    [queryClient, channel, around],
   );
 
   const older = useMutation({
     mutationFn: (before: number) => getMessagesBefore(api, channel, before),
     onSuccess: (page) =>
       queryClient.setQueryData<MessageWindow>(
-        messagesQueryKey(channel),
-        (w) => w && { messages: mergeMessages(page.messages, w.messages), hasOlder: page.hasOlder },
+        windowKey(channel, around),
+        (w) => w && { ...w, messages: mergeMessages(page.messages, w.messages), hasOlder: page.hasOlder },
       ),
   });
 
   // Live messages that arrived while the first page was on its way had no cache to land in: read what is newer
-  // than that page once (and, for a previewed channel, keep reading with a long poll).
-  const ready = query.data !== undefined;
+  // than that page once (and, for a previewed channel, keep reading with a long poll). A window that does not
+  // reach the newest message is not followed.
+  const following = query.data !== undefined && !query.data.hasNewer;
   useEffect(() => {
-    if (!ready) return;
+    if (!following) return;
     const controller = new AbortController();
     const { signal } = controller;
     const newestId = () =>
-      queryClient.getQueryData<MessageWindow>(messagesQueryKey(channel))?.messages.at(-1)?.id ?? 0;
+      queryClient.getQueryData<MessageWindow>(windowKey(channel, around))?.messages.at(-1)?.id ?? 0;
     const follow = async () => {
       do {
         try {
@@ -82,7 +104,7 @@ export function useMessageFeed(api: ApiClient, channel: string, { live }: FeedOp
     };
     void follow();
     return () => controller.abort();
-  }, [api, channel, live, ready, queryClient, addMessages]);
+  }, [api, channel, around, live, following, queryClient, addMessages]);
 
   const oldestId = query.data?.messages[0]?.id;
   const { mutate: fetchOlder, isPending: loadingOlder } = older;
@@ -93,6 +115,7 @@ export function useMessageFeed(api: ApiClient, channel: string, { live }: FeedOp
   return {
     messages: query.data?.messages ?? [],
     hasOlder: query.data?.hasOlder ?? false,
+    hasNewer: query.data?.hasNewer ?? false,
     status: query.status,
     error: query.error,
     retry: query.refetch,
