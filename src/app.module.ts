@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { AuthModule } from './auth/auth.module.js';
+import { BusModule } from './bus/bus.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
 import { SecurityModule } from './common/security.module.js';
@@ -22,6 +23,7 @@ const PAGE_ROOT = fileURLToPath(new URL('../frontend/dist', import.meta.url));
   imports: [
     ConfigModule,
     CommonModule,
+    BusModule,
     LoggingModule,
     ScheduleModule.forRoot(),
     ServeStaticModule.forRoot({ rootPath: PAGE_ROOT, exclude: ['/api/{*path}'] }),

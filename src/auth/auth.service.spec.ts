@@ -1,3 +1,4 @@
+import { LocalBus } from '../bus/bus.js';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import bcrypt from 'bcrypt';
@@ -29,7 +30,7 @@ async function setup() {
     }),
   );
   const clock = new FakeClock(T0);
-  const users = new UsersRepository(config, new MemoryUserStore(), clock);
+  const users = new UsersRepository(config, new MemoryUserStore(), clock, new LocalBus());
   const auth = new AuthService(config, clock, users, new LoginLimiter(config, clock));
   const hash = jest.spyOn(bcrypt, 'hash');
   await users.onModuleInit();

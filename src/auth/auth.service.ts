@@ -26,6 +26,8 @@ export class AuthService implements OnModuleInit {
     private readonly limiter: LoginLimiter,
   ) {
     this.cache = new CredentialCache(config.auth.cacheTtlMs, config.auth.cacheMaxEntries, clock);
+    // A password changed or an account removed through another instance stops working here at once too.
+    users.onChange((username) => this.cache.forget(username));
   }
 
   async onModuleInit(): Promise<void> {

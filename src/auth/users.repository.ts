@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Bus } from '../bus/bus.js';
 import { Clock } from '../common/clock.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import type { Account, AccountChanges } from './store/user-store.js';
@@ -9,8 +10,8 @@ import { parseUsersFile, UsersFileError, type User } from './users-file.js';
 /**
  * The users: those of the user file and those who signed up, kept in the UserStore and mirrored here in memory, so
  * that `find` and `list` answer synchronously on hot paths. The copy is loaded at start and on `load` (SIGHUP), and
- * updated by every write made through this repository. Another instance sharing the database learns of this one's
- * writes only at its next `load`.
+ * updated by every write made through this repository; instances sharing the store tell each other of every write
+ * (the bus), and the others read the users again.
  */
 @Injectable()
 export class UsersRepository implements OnModuleInit {
@@ -21,11 +22,25 @@ export class UsersRepository implements OnModuleInit {
   /** Writes and reloads run one after another, so that a reload never overwrites a write that finished during it. */
   private writes: Promise<unknown> = Promise.resolve();
 
+  /** Told the username of every account changed, here or on another instance. */
+  private readonly changeListeners: ((username: string) => void)[] = [];
+
   constructor(
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly store: UserStore,
     private readonly clock: Clock,
-  ) {}
+    private readonly bus: Bus,
+  ) {
+    bus.subscribe('users', async (username) => {
+      await this.serially(() => this.readStore());
+      for (const listener of this.changeListeners) listener(username);
+    });
+    bus.onReconnect(() => this.serially(() => this.readStore()));
+  }
+
+  onChange(listener: (username: string) => void): void {
+    this.changeListeners.push(listener);
+  }
 
   async onModuleInit(): Promise<void> {
     const removed = await this.load();
@@ -49,8 +64,7 @@ export class UsersRepository implements OnModuleInit {
       for (const username of replaced) {
         this.logger.warn(`user "${username}" of the user file replaces the signed-up user of the same name`);
       }
-      this.accounts = new Map((await this.store.list()).map((a) => [a.username, a]));
-      this.sorted = undefined;
+      await this.readStore();
       return removed;
     });
   }
@@ -88,7 +102,7 @@ export class UsersRepository implements OnModuleInit {
   create(account: Account): Promise<boolean> {
     return this.serially(async () => {
       const created = await this.store.create(account);
-      if (created) this.remember(account);
+      if (created) await this.remember(account);
       return created;
     });
   }
@@ -96,7 +110,7 @@ export class UsersRepository implements OnModuleInit {
   update(username: string, changes: AccountChanges): Promise<Account | undefined> {
     return this.serially(async () => {
       const account = await this.store.update(username, changes);
-      if (account) this.remember(account);
+      if (account) await this.remember(account);
       return account;
     });
   }
@@ -109,7 +123,7 @@ export class UsersRepository implements OnModuleInit {
   approve(username: string): Promise<Account | undefined> {
     return this.serially(async () => {
       const account = await this.store.approve(username);
-      if (account) this.remember(account);
+      if (account) await this.remember(account);
       return account;
     });
   }
@@ -121,13 +135,21 @@ export class UsersRepository implements OnModuleInit {
       if (deleted) {
         this.accounts.delete(username);
         this.sorted = undefined;
+        await this.bus.publish('users', username);
       }
       return deleted;
     });
   }
 
-  private remember(account: Account): void {
+  /** Keeps a written account, and tells the other instances. */
+  private async remember(account: Account): Promise<void> {
     this.accounts.set(account.username, account);
+    this.sorted = undefined;
+    await this.bus.publish('users', account.username);
+  }
+
+  private async readStore(): Promise<void> {
+    this.accounts = new Map((await this.store.list()).map((a) => [a.username, a]));
     this.sorted = undefined;
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { UsersRepository } from '../auth/users.repository.js';
+import { Bus } from '../bus/bus.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { GENERAL } from '../messages/message.js';
@@ -28,7 +29,8 @@ export function dmName(usernames: readonly string[]): string {
  * Channels, DMs and who is in them: read from the store at start and kept in memory, so that the access check of
  * every request and of every streamed message is a map lookup; every change is written through to the store first.
  * The rules of API.md live here: a private channel or DM that the user is not in is `not_found`, exactly like one that
- * does not exist; everyone is in `general`.
+ * does not exist; everyone is in `general`. Instances sharing the store tell each other of every change (the bus);
+ * the others read the directory again and pass the change on to their streams.
  */
 @Injectable()
 export class ChannelDirectory implements OnModuleInit, OnApplicationShutdown {
@@ -41,10 +43,25 @@ export class ChannelDirectory implements OnModuleInit, OnApplicationShutdown {
     private readonly store: ChannelStore,
     private readonly users: UsersRepository,
     private readonly clock: Clock,
-  ) {}
+    private readonly bus: Bus,
+  ) {
+    bus.subscribe('directory', async (payload) => {
+      await this.load();
+      this.tellListeners(JSON.parse(payload) as DirectoryEvent);
+    });
+    bus.onReconnect(() => this.load());
+  }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): Promise<void> {
+    return this.load();
+  }
+
+  /** Reads every channel and member from the store, replacing what was known. */
+  private async load(): Promise<void> {
     const { channels, members } = await this.store.load();
+    this.channels.clear();
+    this.members.clear();
+    this.memberships.clear();
     for (const channel of channels) this.channels.set(channel.name, channel);
     for (const { channel, username, role } of members) this.remember(channel, username, role);
   }
@@ -122,7 +139,11 @@ export class ChannelDirectory implements OnModuleInit, OnApplicationShutdown {
     }
     this.channels.set(channel.name, channel);
     this.remember(channel.name, username, 'owner');
-    this.emit({ type: 'channel-created', channel, audience: channel.private ? [username] : 'everyone' });
+    await this.emit({
+      type: 'channel-created',
+      channel,
+      audience: channel.private ? [username] : 'everyone',
+    });
     return channel;
   }
 
@@ -194,7 +215,7 @@ export class ChannelDirectory implements OnModuleInit, OnApplicationShutdown {
     if (!this.channels.has(name)) {
       this.channels.set(name, channel);
       for (const u of usernames) this.remember(name, u, 'member');
-      this.emit({ type: 'channel-created', channel, audience: usernames });
+      await this.emit({ type: 'channel-created', channel, audience: usernames });
     }
     return { channel: this.channels.get(name)!, created: true };
   }
@@ -212,7 +233,7 @@ export class ChannelDirectory implements OnModuleInit, OnApplicationShutdown {
   private async addMemberNow(channel: ChannelRecord, username: string): Promise<void> {
     await this.store.addMember(this.member(channel, username, 'member'));
     this.remember(channel.name, username, 'member');
-    this.emit({
+    await this.emit({
       type: 'member-joined',
       channel: channel.name,
       username,
@@ -226,7 +247,7 @@ export class ChannelDirectory implements OnModuleInit, OnApplicationShutdown {
     this.memberships.get(username)?.delete(channel.name);
     // The removed user hears of it too, as the last event of this channel on their stream.
     const audience = [...this.audienceOf(channel.name), username];
-    this.emit({ type: 'member-left', channel: channel.name, username, audience });
+    await this.emit({ type: 'member-left', channel: channel.name, username, audience });
   }
 
   private assertManageable(channel: ChannelRecord, what: string): void {
@@ -256,7 +277,13 @@ export class ChannelDirectory implements OnModuleInit, OnApplicationShutdown {
     this.memberships.get(username)!.add(channel);
   }
 
-  private emit(event: DirectoryEvent): void {
+  /** Tells this instance's listeners, then the other instances. */
+  private async emit(event: DirectoryEvent): Promise<void> {
+    this.tellListeners(event);
+    await this.bus.publish('directory', JSON.stringify(event));
+  }
+
+  private tellListeners(event: DirectoryEvent): void {
     for (const listener of this.listeners) listener(event);
   }
 }

@@ -31,6 +31,8 @@ export function toAppConfig(env: EnvironmentVariables) {
     logFormat: env.LOG_FORMAT,
     metrics: env.METRICS_PORT > 0 ? { port: env.METRICS_PORT, host: env.METRICS_HOST } : null,
     store: storeConfig(env),
+    /** `auto`: over PostgreSQL with a PostgreSQL store (instances may share it), none otherwise. */
+    bus: env.BUS === 'auto' ? (env.STORE.startsWith('postgres') ? 'postgres' : 'none') : env.BUS,
     messages: {
       maxMessages: env.MAX_MESSAGES,
       ttlMs: env.MESSAGE_TTL_SECONDS * 1000,

@@ -32,6 +32,8 @@ export class EnvironmentVariables {
   STORE = 'memory';
   @IsIn(['NORMAL', 'FULL']) SQLITE_SYNCHRONOUS = 'NORMAL';
   @ToInt() @Max(100) @Min(1) @IsInt() PG_POOL_SIZE = 10;
+  /** How instances sharing the store tell each other of new messages and changes (SharedMessageHub). */
+  @IsIn(['auto', 'postgres', 'redis', 'none']) BUS: 'auto' | 'postgres' | 'redis' | 'none' = 'auto';
 
   @ToInt() @Max(1_000_000) @Min(1) @IsInt() MAX_MESSAGES = 1000;
   @ToInt() @Max(31_536_000) @Min(1) @IsInt() MESSAGE_TTL_SECONDS = 3600;

@@ -2,7 +2,9 @@ import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DirectoryModule } from '../channels/directory.module.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { EvictionService } from './eviction.service.js';
-import { InProcessMessageHub, MessageHub } from './message-hub.js';
+import { Bus } from '../bus/bus.js';
+import { Clock } from '../common/clock.js';
+import { InProcessMessageHub, MessageHub, SharedMessageHub } from './message-hub.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesService } from './messages.service.js';
 import { MessageStreamService } from './stream/message-stream.service.js';
@@ -19,7 +21,14 @@ import { openMessageStore } from './store/open-message-store.js';
       inject: [appConfig.KEY],
       useFactory: (config: AppConfig) => openMessageStore(config.store, config.messages.maxMessages),
     },
-    { provide: MessageHub, useClass: InProcessMessageHub },
+    {
+      provide: MessageHub,
+      inject: [appConfig.KEY, MessageStore, Bus, Clock],
+      useFactory: (config: AppConfig, store: MessageStore, bus: Bus, clock: Clock) =>
+        bus.shared
+          ? SharedMessageHub.start(store, bus, () => clock.now() - config.messages.ttlMs)
+          : new InProcessMessageHub(),
+    },
     MessagesService,
     MessageStreamService,
     EvictionService,

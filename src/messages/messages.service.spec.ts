@@ -145,10 +145,6 @@ describe('MessagesService', () => {
       ]);
     });
 
-    // BUG (messages.service.ts, onModuleInit/send): onModuleInit restores lastId from the store but not the
-    // last createdAt, so a new service whose clock is behind the newest stored message produces a createdAt
-    // older than it; MemoryMessageStore.append then throws "message N is out of order" (a plain Error → 500)
-    // instead of storing the message with createdAt clamped to the newest one.
     it('never lets createdAt go backwards across a restart with the clock behind', async () => {
       const store = new MemoryMessageStore(1000);
       const before = await started({}, store);

@@ -89,6 +89,8 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
       ...(input.clientMsgId !== undefined && { clientMsgId: input.clientMsgId }),
     };
     const result = await this.store.append(draft, notBefore);
+    // Another instance on the same database may have stored higher ids; the store placed this one after them.
+    this.lastId = Math.max(this.lastId, result.message.id);
     if (result.created) this.hub.publish(result.message);
     return result;
   }

@@ -1,7 +1,7 @@
 import { foldText } from '../../search/fold.js';
 import { type SearchFilter, matchesText } from '../../search/search-filter.js';
 import type { Message, MessagePage } from '../message.js';
-import { MessageStore } from './message-store.js';
+import { MessageStore, placeAfter } from './message-store.js';
 
 interface Entry {
   message: Message;
@@ -82,10 +82,8 @@ export class MemoryMessageStore extends MessageStore {
     if (existing && Date.parse(existing.createdAt) >= notBefore) {
       return Promise.resolve({ message: existing, created: false });
     }
+    message = placeAfter(message, this.highestId, this.newestAt);
     const at = Date.parse(message.createdAt);
-    if (message.id <= this.highestId || at < this.newestAt) {
-      return Promise.reject(new Error(`message ${message.id} is out of order`));
-    }
     const log = this.log(message.channel);
     this.evictFrom(log, notBefore);
     log.entries.push({ message, at });
@@ -127,6 +125,10 @@ export class MemoryMessageStore extends MessageStore {
     const pages = await Promise.all(channels.map((channel) => this.after(channel, id, limit + 1, notBefore)));
     const merged = pages.flatMap((page) => page.messages).sort((a, b) => a.id - b.id);
     return { messages: merged.slice(0, limit), hasOlder: false, hasNewer: merged.length > limit };
+  }
+
+  async afterAny(id: number, limit: number, notBefore: number): Promise<Message[]> {
+    return (await this.afterIn([...this.channels.keys()], id, limit, notBefore)).messages;
   }
 
   bounds(channel: string, notBefore: number): Promise<{ oldestId: number | null; newestId: number | null }> {

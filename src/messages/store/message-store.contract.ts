@@ -20,12 +20,6 @@ function message(id: number, overrides: Partial<Message> = {}): Message {
   };
 }
 
-/**
- * Appends through an async wrapper: `append` throws synchronously on out-of-order input instead of returning a
- * rejected promise, which `await` turns into the same rejection for callers.
- */
-const attemptAppend = async (store: MessageStore, m: Message) => store.append(m, KEEP_ALL);
-
 const idsOf = (page: MessagePage) => page.messages.map((m) => m.id);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -69,29 +63,31 @@ export function describeMessageStore(
         expect(await (await openStore(10)).lastId()).toBe(0);
       });
 
-      it('rejects an id lower than the last one', async () => {
+      it('places a message with an id at or below the highest after it, with the next id', async () => {
         const store = await storeWith([5]);
-        await expect(attemptAppend(store, message(4))).rejects.toThrow('out of order');
-        expect(idsOf(await store.latest(C, 10, KEEP_ALL))).toEqual([5]);
+        const lower = await store.append(message(4, { text: 'late' }), KEEP_ALL);
+        const equal = await store.append(message(6, { text: 'again' }), KEEP_ALL);
+        expect(lower).toEqual({
+          message: message(6, { text: 'late', createdAt: message(5).createdAt }),
+          created: true,
+        });
+        expect(equal.message.id).toBe(7);
+        expect(idsOf(await store.latest(C, 10, KEEP_ALL))).toEqual([5, 6, 7]);
+        expect(await store.lastId()).toBe(7);
       });
 
-      it('rejects an id equal to the last one', async () => {
+      it('never lets creation times go back: an older draft takes the newest time', async () => {
         const store = await storeWith([5]);
-        await expect(attemptAppend(store, message(5, { text: 'again' }))).rejects.toThrow('out of order');
+        const older = await store.append(message(6, { createdAt: new Date(T0).toISOString() }), KEEP_ALL);
+        expect(older.message).toEqual(message(6, { createdAt: message(5).createdAt }));
       });
 
-      it('rejects a message created before the last one', async () => {
-        const store = await storeWith([5]);
-        const older = message(6, { createdAt: new Date(T0).toISOString() });
-        await expect(attemptAppend(store, older)).rejects.toThrow('out of order');
-      });
-
-      it('never accepts an id at or below one already evicted', async () => {
+      it('never gives an id at or below one already evicted', async () => {
         const store = await storeWith([1, 2, 3]);
         expect(await store.evict(T0 + 1000)).toBe(3);
 
-        await expect(attemptAppend(store, message(3))).rejects.toThrow('out of order');
-        expect(await store.lastId()).toBe(3);
+        expect((await store.append(message(3), KEEP_ALL)).message.id).toBe(4);
+        expect(await store.lastId()).toBe(4);
       });
     });
 
@@ -358,6 +354,15 @@ export function describeMessageStore(
         expect(idsOf(await store.afterIn(['a', 'c'], 7, 10, KEEP_ALL))).toEqual([9]);
         expect(idsOf(await store.afterIn(['b'], 0, 10, T0 + 3))).toEqual([5, 8]);
         expect((await store.afterIn([], 0, 10, KEEP_ALL)).messages).toEqual([]);
+      });
+
+      it('reads the retained messages after an id in every channel, oldest first', async () => {
+        const store = await inThree();
+        expect(await store.afterAny(3, 3, KEEP_ALL)).toEqual(
+          [4, 5, 6].map((id) => message(id, { channel: 'abc'[(id - 1) % 3] })),
+        );
+        expect((await store.afterAny(0, 100, T0 + 7)).map((m) => m.id)).toEqual([7, 8, 9]);
+        expect(await store.afterAny(9, 10, KEEP_ALL)).toEqual([]);
       });
 
       it('applies the count cap per channel', async () => {

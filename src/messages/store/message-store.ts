@@ -5,6 +5,17 @@ import type { Message, MessagePage } from '../message.js';
 export const EVICTION_BATCH = 500;
 
 /**
+ * `draft` placed after the newest stored message: its id above `highestId` (which may belong to a message since
+ * deleted) and its creation time not before `newestAt`, so that ids and creation times ascend together.
+ */
+export function placeAfter(draft: Message, highestId: number, newestAt: number): Message {
+  const id = Math.max(draft.id, highestId + 1);
+  const at = Math.max(Date.parse(draft.createdAt), newestAt);
+  if (id === draft.id && at === Date.parse(draft.createdAt)) return draft;
+  return { ...draft, id, createdAt: new Date(at).toISOString() };
+}
+
+/**
  * The storage port of MessagesService. Ids are global, ascending and unique across channels; the count cap applies
  * per channel, the age cap to all. `notBefore` (epoch ms) is the oldest creation time still retained: reads never
  * return an older message, whether or not eviction has run. Every read costs O(log n + page).
@@ -15,7 +26,10 @@ export abstract class MessageStore {
 
   /**
    * Stores a message in its channel unless the same user already has a retained message with its `clientMsgId`
-   * (in any channel); then that message is returned with `created: false` and nothing is stored.
+   * (in any channel); then that message is returned with `created: false` and nothing is stored. The store places
+   * the message after every stored one (`placeAfter`): its id and creation time are at least the draft's, raised
+   * when another writer (an instance on the same database) stored a higher one first. The message as stored is
+   * returned.
    */
   abstract append(message: Message, notBefore: number): Promise<{ message: Message; created: boolean }>;
 
@@ -41,6 +55,12 @@ export abstract class MessageStore {
     limit: number,
     notBefore: number,
   ): Promise<MessagePage>;
+
+  /**
+   * The oldest `limit` retained messages with id > `id` in every channel: what instances sharing the store read to
+   * pass each other's messages on, in id order (MessageHub).
+   */
+  abstract afterAny(id: number, limit: number, notBefore: number): Promise<Message[]>;
 
   /** The oldest and the newest retained ids of `channel` (null when none is retained). */
   abstract bounds(

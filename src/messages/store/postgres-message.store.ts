@@ -4,7 +4,7 @@ import { foldText } from '../../search/fold.js';
 import { type SearchFilter, type SearchTerm, matchesText } from '../../search/search-filter.js';
 import type { Message, MessagePage } from '../message.js';
 import { MESSAGE_COLUMNS, type MessageRow, toMessage, toRow } from './message-row.js';
-import { EVICTION_BATCH, MessageStore } from './message-store.js';
+import { EVICTION_BATCH, MessageStore, placeAfter } from './message-store.js';
 import { openPostgres, transaction } from '../../storage/postgres.js';
 
 export interface PostgresOptions {
@@ -63,6 +63,7 @@ const SQL = {
   before: `${SELECT} WHERE ${IN_CHANNEL} AND id < $3 ORDER BY id DESC LIMIT $4`,
   after: `${SELECT} WHERE ${IN_CHANNEL} AND id > $3 ORDER BY id LIMIT $4`,
   afterIn: `${SELECT} WHERE channel = ANY($2) AND ${RETAINED} AND id > $3 ORDER BY id LIMIT $4`,
+  afterAny: `${SELECT} WHERE ${RETAINED} AND id > $2 ORDER BY id LIMIT $3`,
   countAfter: `SELECT count(*) AS n FROM messages WHERE ${IN_CHANNEL} AND id > $3`,
   insert:
     'INSERT INTO messages (id, channel, author, text, created_ms, client_msg_id, search) ' +
@@ -175,6 +176,11 @@ export class PostgresMessageStore extends MessageStore {
       hasOlder: oldestId !== null && oldestId <= id,
       hasNewer: rows.length > limit,
     };
+  }
+
+  async afterAny(id: number, limit: number, notBefore: number): Promise<Message[]> {
+    const { rows } = await this.pool.query<PgMessageRow>(SQL.afterAny, [notBefore, id, limit]);
+    return rows.map(fromPg);
   }
 
   async afterIn(
@@ -300,11 +306,9 @@ export class PostgresMessageStore extends MessageStore {
         await this.recordGone(client, [original]);
       }
     }
-    const row = toRow(message);
     const newest = (await client.query<{ created_ms: string }>(SQL.newest)).rows.at(0);
-    if (message.id <= Number(state.highest_id) || (newest && row.created_ms < Number(newest.created_ms))) {
-      throw new Error(`message ${message.id} is out of order`);
-    }
+    message = placeAfter(message, Number(state.highest_id), Number(newest?.created_ms ?? 0));
+    const row = toRow(message);
     await client.query(SQL.insert, [
       row.id,
       row.channel,

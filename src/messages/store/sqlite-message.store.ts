@@ -4,7 +4,7 @@ import { foldText } from '../../search/fold.js';
 import { type SearchFilter, type SearchTerm, matchesText } from '../../search/search-filter.js';
 import type { Message, MessagePage } from '../message.js';
 import { MESSAGE_COLUMNS, type MessageRow, toMessage, toRow } from './message-row.js';
-import { EVICTION_BATCH, MessageStore } from './message-store.js';
+import { EVICTION_BATCH, MessageStore, placeAfter } from './message-store.js';
 import { openSqlite, type SqliteSynchronous } from '../../storage/sqlite.js';
 
 interface State {
@@ -67,6 +67,9 @@ export class SqliteMessageStore extends MessageStore {
         `${select} WHERE channel IN (SELECT value FROM json_each(@channels)) AND ${retained} AND id > @id ` +
           'ORDER BY id LIMIT @limit',
       ),
+      afterAny: db.prepare<[{ nb: number; id: number; limit: number }], MessageRow>(
+        `${select} WHERE ${retained} AND id > @id ORDER BY id LIMIT @limit`,
+      ),
       oldestIn: db.prepare<[Params], { id: number }>(
         `SELECT id FROM messages WHERE ${inChannel} ORDER BY id LIMIT 1`,
       ),
@@ -116,7 +119,7 @@ export class SqliteMessageStore extends MessageStore {
   }
 
   append(message: Message, notBefore: number): Promise<{ message: Message; created: boolean }> {
-    // The executor turns a throw (out of order) into a rejection, as the async stores report it.
+    // The executor turns a throw into a rejection, as the async stores report it.
     return new Promise((resolve) =>
       resolve(this.db.transaction(() => this.appendNow(message, notBefore)).immediate()),
     );
@@ -160,6 +163,10 @@ export class SqliteMessageStore extends MessageStore {
       hasOlder: false,
       hasNewer: rows.length > limit,
     });
+  }
+
+  afterAny(id: number, limit: number, notBefore: number): Promise<Message[]> {
+    return Promise.resolve(this.sql.afterAny.all({ nb: notBefore, id, limit }).map(toMessage));
   }
 
   bounds(channel: string, notBefore: number): Promise<{ oldestId: number | null; newestId: number | null }> {
@@ -259,12 +266,9 @@ export class SqliteMessageStore extends MessageStore {
         this.recordGone([original]);
       }
     }
-    const row = toRow(message);
-    const newest = this.sql.newest.get();
-    if (message.id <= this.sql.state.get()!.highest_id || (newest && row.created_ms < newest.created_ms)) {
-      throw new Error(`message ${message.id} is out of order`);
-    }
-    this.sql.insert.run({ ...row, search: foldText(message.text) });
+    const newestAt = this.sql.newest.get()?.created_ms ?? 0;
+    message = placeAfter(message, this.sql.state.get()!.highest_id, newestAt);
+    this.sql.insert.run({ ...toRow(message), search: foldText(message.text) });
     this.sql.recordAppend.run(message.id);
     const over = this.sql.countInChannel.get(message.channel)!.stored - this.maxMessages;
     if (over > 0) this.recordGone(this.sql.deleteOldestIn.all(message.channel, over));
