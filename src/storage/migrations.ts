@@ -123,13 +123,15 @@ const SEARCH_V4_SQLITE = `
 
 /**
  * PostgreSQL indexes the folded text with pg_trgm's GIN operator class, which serves `LIKE '%…%'` for patterns of 3+
- * characters. The extension goes to `public` (a schema dropped with the database's other objects would take it along),
- * so the operator class is named with its schema.
+ * characters; `from:` walks an author's messages newest first on (author, id). The extension goes to `public` (a
+ * schema dropped with the database's other objects would take it along), so the operator class is named with its
+ * schema.
  */
 const SEARCH_V4_POSTGRES = `
   CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
   ALTER TABLE messages ADD COLUMN search TEXT NOT NULL DEFAULT '';
   CREATE INDEX messages_search ON messages USING gin (search public.gin_trgm_ops);
+  CREATE INDEX messages_author_id ON messages (author, id);
 `;
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -388,7 +388,13 @@ function searchQuery(
     `id >= (SELECT id FROM messages WHERE created_ms >= ${param(since)} ORDER BY created_ms, id LIMIT 1)`,
   ];
   if (beforeId !== undefined) where.push(`id < ${param(beforeId)}`);
-  if (filter.untilMs !== undefined) where.push(`created_ms < ${param(filter.untilMs)}`);
+  // `until` as an upper id bound too, so that a walk newest first starts there, not at the newest message.
+  if (filter.untilMs !== undefined) {
+    where.push(
+      `id < COALESCE((SELECT id FROM messages WHERE created_ms >= ${param(filter.untilMs)} ` +
+        'ORDER BY created_ms, id LIMIT 1), 9223372036854775807)',
+    );
+  }
   if (filter.authors.length > 0) where.push(`author = ANY(${param(filter.authors)})`);
   for (const term of filter.include) where.push(`search LIKE ${param(likePattern(term))}`);
   for (const term of filter.exclude) {

@@ -294,6 +294,9 @@ interface SearchRow extends MessageRow {
   search: string;
 }
 
+/** The first id created at or after a time (`?`): the bound of `since`, `until` and retention in id terms. */
+const FIRST_ID_FROM = 'SELECT id FROM messages WHERE created_ms >= ? ORDER BY created_ms, id LIMIT 1';
+const MAX_ID = '9223372036854775807';
 const SEARCH_COLUMNS = 'm.id, m.channel, m.author, m.text, m.created_ms, m.client_msg_id, m.search';
 
 /** A term as an FTS5 string: quoted, so that its characters are never query syntax. */
@@ -325,12 +328,15 @@ function searchQuery(filter: SearchFilter, notBefore: number): { sql: string; pa
     id = 'f.rowid';
     add('message_words MATCH ?', words.join(' AND '));
   }
-  add('m.channel IN (SELECT value FROM json_each(?))', JSON.stringify(filter.channels));
-  add('m.created_ms >= ?', Math.max(notBefore, filter.sinceMs ?? notBefore));
-  if (filter.untilMs !== undefined) add('m.created_ms < ?', filter.untilMs);
+  // Times as id bounds (ids and creation times ascend together), which the indexes' rowid order serves. The other
+  // filters are checked row by row (`+` keeps SQLite from choosing their indexes, which would read every match and
+  // sort it): the walk newest first stops after a page.
+  add(`${id} >= (${FIRST_ID_FROM})`, Math.max(notBefore, filter.sinceMs ?? notBefore));
+  if (filter.untilMs !== undefined) add(`${id} < coalesce((${FIRST_ID_FROM}), ${MAX_ID})`, filter.untilMs);
   if (filter.beforeId !== undefined) add(`${id} < ?`, filter.beforeId);
+  add('+m.channel IN (SELECT value FROM json_each(?))', JSON.stringify(filter.channels));
   if (filter.authors.length > 0)
-    add('m.author IN (SELECT value FROM json_each(?))', JSON.stringify(filter.authors));
+    add('+m.author IN (SELECT value FROM json_each(?))', JSON.stringify(filter.authors));
   for (const term of filter.include.filter((t) => !hasTrigrams(t))) {
     add("m.search LIKE ? ESCAPE '\\'", likePattern(term));
   }
