@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { BusModule } from './bus/bus.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
+import { RateLimitModule } from './common/rate-limit.module.js';
 import { SecurityModule } from './common/security.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -23,6 +24,7 @@ const PAGE_ROOT = fileURLToPath(new URL('../frontend/dist', import.meta.url));
   imports: [
     ConfigModule,
     CommonModule,
+    RateLimitModule,
     BusModule,
     LoggingModule,
     ScheduleModule.forRoot(),

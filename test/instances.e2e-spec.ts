@@ -2,20 +2,53 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/glo
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { SseClient } from './support/sse-client.js';
+import { newRedisPrefix, removeRedisPrefixes, TEST_REDIS_URL } from './support/redis.js';
 import { newPostgresSchema, removeTestStores } from './support/stores.js';
 import { authOf, basic, createTestApp, listen, type TestUser } from './support/test-app.js';
 
 afterAll(removeTestStores);
+afterAll(removeRedisPrefixes);
 
-/** Two instances on one PostgreSQL store, as behind a load balancer (issue: scale-out; docs/SCALING.md). */
-describe('two instances sharing a PostgreSQL store', () => {
+/** Retries `check` for up to 2 s: for what another instance learns over the bus. */
+async function eventually(check: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 2000;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+const BUSES = [
+  { bus: 'postgres', env: () => ({}) },
+  {
+    bus: 'redis',
+    env: () => ({
+      BUS: 'redis',
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: newRedisPrefix(),
+    }),
+  },
+];
+
+/** Two instances on one PostgreSQL store, as behind a load balancer (docs/SCALING.md), with either bus. */
+describe.each(BUSES)('two instances sharing a PostgreSQL store, bus $bus', ({ env: busEnv }) => {
   const apps: NestExpressApplication[] = [];
   const clients: SseClient[] = [];
   let a: string;
   let b: string;
   beforeEach(async () => {
     const store = await newPostgresSchema();
-    const env = { STORE: store, SEND_RATE_PER_SECOND: '10000', SEND_BURST: '10000', SIGNUP: 'open' };
+    const env = {
+      STORE: store,
+      SEND_RATE_PER_SECOND: '10000',
+      SEND_BURST: '10000',
+      SIGNUP: 'open',
+      ...busEnv(),
+    };
     for (let i = 0; i < 2; i++) apps.push(await createTestApp({ env }));
     [a, b] = await Promise.all(apps.map((app) => listen(app)));
   });
@@ -60,7 +93,11 @@ describe('two instances sharing a PostgreSQL store', () => {
     await as(a, 'alice').post('/channels', { name: 'ops', private: true }).expect(201);
     await as(a, 'alice').post('/channels/ops/members', { username: 'bob' }).expect(201);
     await as(a, 'alice').post('/channels/ops/messages', { text: 'deploy at noon' }).expect(201);
-    const dm = (await as(a, 'alice').post('/dms', { users: ['bob'] }).expect(201)).body as { name: string };
+    const dm = (
+      await as(a, 'alice')
+        .post('/dms', { users: ['bob'] })
+        .expect(201)
+    ).body as { name: string };
     await as(a, 'alice').post(`/channels/${dm.name}/messages`, { text: 'psst' }).expect(201);
 
     await bobOnB.until((c) => c.messages.length >= 2, 'both messages');
@@ -75,8 +112,13 @@ describe('two instances sharing a PostgreSQL store', () => {
 
   it('lets a user who signed up on one instance in on the other, and a changed password nowhere', async () => {
     const password = 'blue-Harbor-Quietly-47';
-    await request(a).post('/api/signup').send({ username: 'erin', password, displayName: 'Erin' }).expect(201);
-    await request(b).get('/api/me').set('Authorization', basic('erin', password)).expect(200);
+    await request(a)
+      .post('/api/signup')
+      .send({ username: 'erin', password, displayName: 'Erin' })
+      .expect(201);
+    await eventually(async () => {
+      await request(b).get('/api/me').set('Authorization', basic('erin', password)).expect(200);
+    });
 
     const newPassword = 'green-Meadow-Softly-82';
     await request(a)
@@ -84,7 +126,10 @@ describe('two instances sharing a PostgreSQL store', () => {
       .set('Authorization', basic('erin', password))
       .send({ currentPassword: password, password: newPassword })
       .expect(200);
-    await request(b).get('/api/me').set('Authorization', basic('erin', password)).expect(401);
+    // The other instance hears of the change over the bus, a few milliseconds after the answer.
+    await eventually(async () => {
+      await request(b).get('/api/me').set('Authorization', basic('erin', password)).expect(401);
+    });
     await request(b).get('/api/me').set('Authorization', basic('erin', newPassword)).expect(200);
   });
 });

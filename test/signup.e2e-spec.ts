@@ -259,10 +259,9 @@ describe('sign-up (API.md POST /api/signup)', () => {
   });
 
   describe('per-address limit (SIGNUP_PER_ADDRESS_PER_HOUR=2)', () => {
-    it('answers 429 with Retry-After past the limit, counting refused attempts, until the hour has passed', async () => {
-      const clock = new FakeClock();
+    // The window's end (an hour, in real time) is rate-limit.spec.ts's 'starts afresh once the window has ended'.
+    it('answers 429 with Retry-After past the limit, counting refused attempts, for an hour', async () => {
       app = await createAppOn({
-        clock,
         env: { SIGNUP: 'open', SIGNUP_PER_ADDRESS_PER_HOUR: '2', TRUST_PROXY: 'loopback' },
       });
       await signup({ username: 'erin', password: STRONG, displayName: 'Erin' }, '203.0.113.5').expect(201);
@@ -274,15 +273,7 @@ describe('sign-up (API.md POST /api/signup)', () => {
       ).expect(429);
       expect(Number(limited.headers['retry-after'])).toBe(3600);
       await signup({ username: 'fay', password: STRONG, displayName: 'Fay' }, '203.0.113.6').expect(201);
-
-      clock.advance(3_600_000 - 1000);
-      const later = await signup(
-        { username: 'gil', password: STRONG, displayName: 'Gil' },
-        '203.0.113.5',
-      ).expect(429);
-      expect(Number(later.headers['retry-after'])).toBe(1);
-      clock.advance(1000);
-      await signup({ username: 'gil', password: STRONG, displayName: 'Gil' }, '203.0.113.5').expect(201);
+      await signup({ username: 'gil', password: STRONG, displayName: 'Gil' }, '203.0.113.5').expect(429);
     });
 
     it('ignores X-Forwarded-For without TRUST_PROXY, so rotating it does not help', async () => {

@@ -76,11 +76,11 @@ export class AuthService implements OnModuleInit {
    * The user whose credentials in `header` were verified recently, without parsing them or running bcrypt: the hot
    * path of every request after the first. Throws `rate_limited` while the username or the address is locked out.
    */
-  fromCache(header: string | undefined, address: string): User | undefined {
+  async fromCache(header: string | undefined, address: string): Promise<User | undefined> {
     const username = header ? this.cache.get(this.cache.keyOf(header)) : undefined;
     const record = username === undefined ? undefined : this.users.findAccount(username);
     if (!record) return undefined;
-    this.limiter.assertAllowed(record.username, address);
+    await this.limiter.assertAllowed(record.username, address);
     return admitted(record);
   }
 
@@ -89,25 +89,29 @@ export class AuthService implements OnModuleInit {
    * the username or the address is locked out, and `forbidden` for the right ones of a sign-up awaiting approval.
    */
   async authenticate(header: string, username: string, password: string, address: string): Promise<User> {
-    this.limiter.assertAllowed(username, address);
     const key = this.cache.keyOf(header);
     const record = this.users.findAccount(username);
-    if (record && this.cache.get(key) === username) return admitted(record);
+    if (record && this.cache.get(key) === username) {
+      await this.limiter.assertAllowed(username, address);
+      return admitted(record);
+    }
+    // A request about to join a check already running (below) is still refused while its own address is locked out.
+    if (this.cache.isVerifying(key)) await this.limiter.assertAllowed(username, address);
 
-    // A new guess counts as a failure before bcrypt runs, so that guesses sent in parallel cannot outrun the limit,
-    // and is forgiven if it succeeds. A request that joins a check already running for the same header is the same
-    // guess: it counts only if that check fails.
+    // A new guess counts as a failure before bcrypt runs, in one step with the limit check, so that guesses sent in
+    // parallel (to any instance) cannot outrun the limit, and is forgiven if it succeeds. A request that joins a check
+    // already running for the same header is the same guess: it counts only if that check fails.
     const joining = this.cache.isVerifying(key);
-    if (!joining) this.limiter.recordFailure(username, address);
     const ok = await this.cache.verify(key, username, async () => {
+      await this.limiter.reserve(username, address);
       const matches = await bcrypt.compare(password, record?.passwordHash ?? this.dummyHash);
+      if (matches && record) await this.limiter.forgive(username, address);
       return matches && record !== undefined;
     });
     if (!ok || !record) {
-      if (joining) this.limiter.recordFailure(username, address);
+      if (joining) await this.limiter.recordFailure(username, address);
       throw new DomainError('unauthenticated', 'Invalid username or password');
     }
-    if (!joining) this.limiter.forgive(username, address);
     return admitted(record);
   }
 }

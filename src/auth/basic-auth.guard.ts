@@ -16,7 +16,7 @@ export class BasicAuthGuard extends AuthGuard('basic') {
     super();
   }
 
-  override canActivate(context: ExecutionContext) {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),
@@ -24,12 +24,13 @@ export class BasicAuthGuard extends AuthGuard('basic') {
     if (isPublic) return true;
     // Recently verified credentials skip passport's per-request machinery; anything else goes through it.
     const req = context.switchToHttp().getRequest<Request>();
-    const user = this.auth.fromCache(req.headers.authorization, req.ip ?? '');
+    const user = await this.auth.fromCache(req.headers.authorization, req.ip ?? '');
     if (user) {
       req.user = user;
       return true;
     }
-    return super.canActivate(context);
+    // passport's AuthGuard answers with a Promise, never an Observable.
+    return (await super.canActivate(context)) as boolean;
   }
 
   override handleRequest<TUser>(err: unknown, user: TUser | false): TUser {

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { WindowCounters } from '../common/rate-limit.js';
+import { consumeOrThrow, type PointLimiter, RateLimits } from '../common/rate-limit.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { AuthService } from './auth.service.js';
 import { PasswordStrength } from './password-strength.js';
 import type { Account, AccountStatus } from './store/user-store.js';
 import { UsersRepository } from './users.repository.js';
 
-const HOUR_MS = 3_600_000;
+const HOUR_SECONDS = 3600;
 /** Pending sign-ups listed at most; an admin works through them oldest first, and the next ones move up. */
 export const MAX_LISTED_SIGNUPS = 1000;
 
@@ -36,7 +36,7 @@ export class SignupService {
   private readonly logger = new Logger(SignupService.name);
   private readonly mode: AppConfig['signup']['mode'];
   /** Sign-up attempts per client address and hour, whatever their outcome. */
-  private readonly attempts: WindowCounters;
+  private readonly attempts: PointLimiter;
 
   constructor(
     @Inject(appConfig.KEY) config: AppConfig,
@@ -44,9 +44,10 @@ export class SignupService {
     private readonly users: UsersRepository,
     private readonly auth: AuthService,
     private readonly strength: PasswordStrength,
+    limits: RateLimits,
   ) {
     this.mode = config.signup.mode;
-    this.attempts = new WindowCounters(config.signup.perAddressPerHour, HOUR_MS, clock);
+    this.attempts = limits.window('signup-address', config.signup.perAddressPerHour, HOUR_SECONDS);
   }
 
   /**
@@ -56,11 +57,7 @@ export class SignupService {
    */
   async signup(input: NewSignup, address: string): Promise<SignupResult> {
     this.assertOpen();
-    const waitMs = this.attempts.blockedFor(address);
-    if (waitMs > 0) {
-      throw DomainError.rateLimited('Too many sign-ups from this address; try again later', waitMs);
-    }
-    this.attempts.record(address);
+    await consumeOrThrow(this.attempts, address, 'Too many sign-ups from this address; try again later');
 
     const { username, displayName, password } = input;
     const taken = () => DomainError.conflict(`username ${username} is taken`);

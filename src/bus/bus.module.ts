@@ -1,15 +1,23 @@
 import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { appConfig, type AppConfig } from '../config/app.config.js';
+import { describeStore } from '../storage/open-store.js';
 import { Bus, LocalBus } from './bus.js';
 import { PostgresBus } from './postgres-bus.js';
+import { RedisBus } from './redis-bus.js';
 
 async function openBus(config: AppConfig): Promise<Bus> {
   if (config.bus === 'none') return new LocalBus();
   if (config.bus === 'postgres') {
     if (config.store.kind !== 'postgres') throw new Error('BUS=postgres needs a PostgreSQL STORE');
-    return PostgresBus.open(config.store.url);
+    const store = config.store;
+    return PostgresBus.open(store.url).catch((error: Error) => {
+      throw new Error(`cannot open the bus on the store ${describeStore(store)}: ${error.message}`, {
+        cause: error,
+      });
+    });
   }
-  throw new Error(`BUS=${config.bus} is not available`);
+  if (!config.redis) throw new Error('BUS=redis needs REDIS_URL');
+  return RedisBus.open(config.redis.url, config.redis.prefix);
 }
 
 /** The bus between instances sharing the store (bus.ts), for every module that keeps a copy of shared state. */

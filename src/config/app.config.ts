@@ -57,6 +57,8 @@ export function toAppConfig(env: EnvironmentVariables) {
       perUserPerMinute: env.RATE_LIMIT_PER_USER_PER_MINUTE,
       perAddressPerMinute: env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
     },
+    /** The Redis shared by the instances: the limiters keep their counts there (null: in each instance's memory). */
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : null,
     server: {
       headersTimeoutMs: env.HEADERS_TIMEOUT_SECONDS * 1000,
       requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,

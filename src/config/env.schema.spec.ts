@@ -114,6 +114,10 @@ describe('validateEnvironment', () => {
     ['MAX_STREAMS_PER_USER', '100001'],
     ['LOG_LEVEL', 'loud'],
     ['LOG_LEVEL', 'INFO'],
+    ['REDIS_URL', '127.0.0.1:6379'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['REDIS_PREFIX', 'my chat'],
+    ['REDIS_PREFIX', 'a'.repeat(65)],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
     const { message } = errorFor({ [name]: value });
     expect(message).toMatch(new RegExp(`\\b${name}=`));
@@ -135,6 +139,11 @@ describe('validateEnvironment', () => {
     const { message } = errorFor(env);
     expect(message).toContain('TLS_CERT_FILE');
     expect(message).toContain('TLS_KEY_FILE');
+  });
+
+  it('rejects a SEND_BURST below SEND_RATE_PER_SECOND, naming both', () => {
+    const { message } = errorFor({ SEND_RATE_PER_SECOND: '30' });
+    expect(message).toContain('SEND_BURST=20 must be at least SEND_RATE_PER_SECOND=30');
   });
 
   it.each([
@@ -193,6 +202,19 @@ describe('toAppConfig', () => {
     });
     expect(config.messages.ttlMs).toBe(3_600_000);
     expect(config.auth.failureWindowMs).toBe(900_000);
+  });
+
+  it('keeps the limits in memory without REDIS_URL, in Redis under REDIS_PREFIX (default chat) with it', () => {
+    expect(toAppConfig(validateEnvironment({ REDIS_PREFIX: 'team-a' })).redis).toBeNull();
+    expect(toAppConfig(validateEnvironment({ REDIS_URL: 'redis://10.0.0.5:6379' })).redis).toEqual({
+      url: 'redis://10.0.0.5:6379',
+      prefix: 'chat',
+    });
+    expect(
+      toAppConfig(
+        validateEnvironment({ REDIS_URL: 'rediss://:secret@redis.example:6380/2', REDIS_PREFIX: 'team-a' }),
+      ).redis,
+    ).toEqual({ url: 'rediss://:secret@redis.example:6380/2', prefix: 'team-a' });
   });
 
   it('enables TLS only with both files', () => {

@@ -57,6 +57,16 @@ export class EnvironmentVariables {
   @ToInt() @Max(100_000) @Min(1) @IsInt() RATE_LIMIT_PER_USER_PER_MINUTE = 600;
   @ToInt() @Max(1_000_000) @Min(1) @IsInt() RATE_LIMIT_PER_ADDRESS_PER_MINUTE = 1200;
 
+  /** A Redis shared by the instances, where every limiter keeps its counts; unset: in each instance's memory. */
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be redis://host:port (or rediss:// for TLS)' })
+  @IsString()
+  @IsOptional()
+  REDIS_URL?: string;
+  /** The first part of every Redis key of this deployment, so that several deployments can share a Redis. */
+  @Matches(/^[\w.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1 to 64 letters, digits, _, . or -' })
+  @IsString()
+  REDIS_PREFIX = 'chat';
+
   @ToInt() @Max(300) @Min(1) @IsInt() HEADERS_TIMEOUT_SECONDS = 10;
   @ToInt() @Max(3600) @Min(1) @IsInt() REQUEST_TIMEOUT_SECONDS = 30;
   @ToInt() @Max(300) @Min(1) @IsInt() KEEP_ALIVE_TIMEOUT_SECONDS = 5;
@@ -90,6 +100,7 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
     'TLS_KEY_FILE',
     'TRUST_PROXY',
     'CORS_ORIGINS',
+    'REDIS_URL',
   );
   const given = Object.fromEntries(known.filter((key) => env[key]).map((key) => [key, env[key]]));
   const vars = plainToInstance(EnvironmentVariables, given);
@@ -102,6 +113,12 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   }
   if (Boolean(vars.TLS_CERT_FILE) !== Boolean(vars.TLS_KEY_FILE)) {
     throw new ConfigError('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  // The send rate is a one-second window of SEND_RATE_PER_SECOND plus SEND_BURST's extra (rate-limit.ts, bursty).
+  if (vars.SEND_BURST < vars.SEND_RATE_PER_SECOND) {
+    throw new ConfigError(
+      `Invalid configuration:\n  SEND_BURST=${vars.SEND_BURST} must be at least SEND_RATE_PER_SECOND=${vars.SEND_RATE_PER_SECOND}`,
+    );
   }
   return vars;
 }

@@ -12,6 +12,8 @@ export abstract class MessageHub {
   abstract publish(message: Message): void;
   /** Returns the function that unsubscribes. */
   abstract subscribe(listener: MessageListener): () => void;
+  /** Stops passing messages on; called at shutdown, before the store closes. */
+  close(): void {}
 }
 
 /** One instance alone: the messages stored here are all there are. */
@@ -43,6 +45,7 @@ export class SharedMessageHub extends MessageHub {
   private readonly logger = new Logger(SharedMessageHub.name);
   private readonly listeners = new Set<MessageListener>();
   private passedOn = 0;
+  private closed = false;
   private readonly catchUp = coalesce(() => this.passOnNew());
 
   private constructor(
@@ -74,7 +77,12 @@ export class SharedMessageHub extends MessageHub {
     return () => this.listeners.delete(listener);
   }
 
+  override close(): void {
+    this.closed = true;
+  }
+
   private async passOnNew(): Promise<void> {
+    if (this.closed) return;
     try {
       for (;;) {
         const messages = await this.store.afterAny(this.passedOn, CATCH_UP_BATCH, this.notBefore());
@@ -85,6 +93,7 @@ export class SharedMessageHub extends MessageHub {
         if (messages.length < CATCH_UP_BATCH) return;
       }
     } catch (error) {
+      if (this.closed) return;
       this.logger.warn(`cannot read new messages (${(error as Error).message}); trying again`);
       setTimeout(() => void this.catchUp(), RETRY_MS).unref();
     }

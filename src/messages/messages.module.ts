@@ -36,10 +36,14 @@ import { openMessageStore } from './store/open-message-store.js';
   exports: [MessagesService, MessageHub, MessageStore, MessageStreamService, EvictionService],
 })
 export class MessagesModule implements OnApplicationShutdown {
-  constructor(private readonly store: MessageStore) {}
+  constructor(
+    private readonly store: MessageStore,
+    private readonly hub: MessageHub,
+  ) {}
 
   /** After the server has stopped taking requests and the long polls have ended. */
   onApplicationShutdown(): Promise<void> {
+    this.hub.close();
     return this.store.close();
   }
 }

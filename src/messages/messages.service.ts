@@ -2,8 +2,7 @@ import type { SearchFilter } from '../search/search-filter.js';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock.js';
-import { DomainError } from '../common/domain-error.js';
-import { TokenBuckets } from '../common/rate-limit.js';
+import { consumeOrThrow, type PointLimiter, RateLimits } from '../common/rate-limit.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import type { Message, MessagePage } from './message.js';
 import { MessageHub } from './message-hub.js';
@@ -33,7 +32,7 @@ export interface ResumePoint {
 /** The rules of sending and reading: who, ids, retention, idempotency, send rate. */
 @Injectable()
 export class MessagesService implements OnModuleInit, BeforeApplicationShutdown {
-  private readonly sendRate: TokenBuckets;
+  private readonly sendRate: PointLimiter;
   /** Ends every held long poll; each one removes itself when it ends. */
   private readonly waiters = new Set<() => void>();
   private readonly pages = new LRUCache<string, string>({ max: PAGE_CACHE_ENTRIES });
@@ -46,9 +45,10 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
     private readonly store: MessageStore,
     private readonly hub: MessageHub,
     private readonly clock: Clock,
+    limits: RateLimits,
   ) {
     this.ttlMs = config.messages.ttlMs;
-    this.sendRate = new TokenBuckets(config.messages.sendRatePerSecond, config.messages.sendBurst, clock);
+    this.sendRate = limits.bursty('send', config.messages.sendRatePerSecond, config.messages.sendBurst);
   }
 
   async onModuleInit(): Promise<void> {
@@ -73,8 +73,7 @@ export class MessagesService implements OnModuleInit, BeforeApplicationShutdown 
       const original = await this.store.findByClientMsgId(user, input.clientMsgId, notBefore);
       if (original) return { message: original, created: false };
     }
-    const waitMs = this.sendRate.take(user);
-    if (waitMs > 0) throw DomainError.rateLimited('Sending too fast; slow down', waitMs);
+    await consumeOrThrow(this.sendRate, user, 'Sending too fast; slow down');
 
     const now = this.clock.now();
     // Timestamp-derived ids (microseconds) keep increasing across restarts without storing a counter.
