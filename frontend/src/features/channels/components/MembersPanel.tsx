@@ -7,6 +7,7 @@ import { useChannelActions, useChannelMembers } from '../hooks/useChannels';
 import type { Channel, Person } from '../types';
 import { canManageMembers, channelTitle, sortPeople } from '../utils/channels';
 import styles from './MembersPanel.module.css';
+import { SidePanel } from '../../../components/SidePanel';
 
 interface MembersPanelProps {
   api: ApiClient;
@@ -41,13 +42,14 @@ export function MembersPanel(props: MembersPanelProps) {
   const failure = add.error ?? remove.error;
 
   return (
-    <aside id={id} className={`${styles.panel} ${className ?? ''}`} aria-label={`Members of ${title}`}>
-      <div className={styles.header}>
-        <h2 className={styles.title}>Members</h2>
-        <button type="button" className={styles.close} aria-label="Close members" onClick={onClose}>
-          <span aria-hidden="true">×</span>
-        </button>
-      </div>
+    <SidePanel
+      id={id}
+      className={className}
+      title="Members"
+      label={`Members of ${title}`}
+      closeLabel="Close members"
+      onClose={onClose}
+    >
       {members.isPending && <p className={styles.muted}>Loading members…</p>}
       {members.isError && (
         <p className={form.error} role="alert">
@@ -102,6 +104,6 @@ export function MembersPanel(props: MembersPanelProps) {
           {describeApiError(failure)}
         </p>
       )}
-    </aside>
+    </SidePanel>
   );
 }

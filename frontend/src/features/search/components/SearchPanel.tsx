@@ -5,6 +5,7 @@ import { useSearch } from '../hooks/useSearch';
 import type { FoundChannel, SearchResult } from '../types';
 import { HighlightedText } from './HighlightedText';
 import styles from './SearchPanel.module.css';
+import { SidePanel } from '../../../components/SidePanel';
 
 interface SearchPanelProps {
   api: ApiClient;
@@ -39,13 +40,13 @@ export function SearchPanel(props: SearchPanelProps) {
   const results = search.data?.pages.flatMap((page) => page.results) ?? [];
 
   return (
-    <aside className={`${styles.panel} ${className ?? ''}`} aria-label="Search results">
-      <div className={styles.header}>
-        <h2 className={styles.title}>Search</h2>
-        <button type="button" className={styles.close} aria-label="Close search" onClick={onClose}>
-          <span aria-hidden="true">×</span>
-        </button>
-      </div>
+    <SidePanel
+      className={className}
+      title="Search"
+      label="Search results"
+      closeLabel="Close search"
+      onClose={onClose}
+    >
       <p className={styles.query}>
         Results for <q>{query}</q>
       </p>
@@ -86,6 +87,6 @@ export function SearchPanel(props: SearchPanelProps) {
           {search.isFetchingNextPage ? 'Loading more…' : 'Load more'}
         </button>
       )}
-    </aside>
+    </SidePanel>
   );
 }
