@@ -21,6 +21,17 @@ const openNew = (maxMessages: number) =>
 describeMessageStore('SqliteMessageStore', openNew);
 describeMessageSearch('SqliteMessageStore', openNew);
 
+/** A database at schema 1 (one channel, no search), as a build of that time left it; open, for rows to be added. */
+function schemaOneDatabase(path: string): Database.Database {
+  const v1 = new Database(path);
+  v1.exec(
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);' +
+      migrationsFor('sqlite')[0].sql,
+  );
+  v1.prepare("INSERT INTO schema_migrations VALUES (1, 'messages', 'then')").run();
+  return v1;
+}
+
 describe('SqliteMessageStore on disk', () => {
   const T0 = Date.parse('2026-11-27T10:00:00.000Z');
   const message = (id: number, clientMsgId?: string) => ({
@@ -83,12 +94,7 @@ describe('SqliteMessageStore on disk', () => {
 
   it('moves the messages of a single-channel database (schema 1) into general, keeping ids and bookkeeping', async () => {
     const path = newFile();
-    const v1 = new Database(path);
-    v1.exec(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);' +
-        migrationsFor('sqlite')[0].sql,
-    );
-    v1.prepare("INSERT INTO schema_migrations VALUES (1, 'messages', 'then')").run();
+    const v1 = schemaOneDatabase(path);
     const insert = v1.prepare('INSERT INTO messages VALUES (?, ?, ?, ?, ?)');
     for (let id = 2; id <= 4; id++) insert.run(id, 'alice', `message ${id}`, T0 + id, null);
     v1.prepare('UPDATE store_state SET highest_id = 4, highest_gone_id = 1, stored = 3').run();
@@ -102,12 +108,7 @@ describe('SqliteMessageStore on disk', () => {
 
   it('makes the messages of a database from before search (schema 1) searchable, and evicts them from the index', async () => {
     const path = newFile();
-    const v1 = new Database(path);
-    v1.exec(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);' +
-        migrationsFor('sqlite')[0].sql,
-    );
-    v1.prepare("INSERT INTO schema_migrations VALUES (1, 'messages', 'then')").run();
+    const v1 = schemaOneDatabase(path);
     v1.prepare('INSERT INTO messages VALUES (?, ?, ?, ?, ?)').run(2, 'alice', 'Déjà vu', T0 + 2, null);
     v1.close();
 
