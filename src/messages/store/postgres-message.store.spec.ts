@@ -215,6 +215,21 @@ describe('PostgresMessageStore in a database', () => {
     expect(await second.lastGoneId(['general'], 0)).toBe(8);
   });
 
+  it('commits concurrent appends together, each with its own answer, a retry in the same batch included', async () => {
+    const store = await open(await newSchema(), 100);
+    const results = await Promise.all([
+      store.append(message(1, 'same'), 0),
+      store.append(message(2, 'same'), 0),
+      store.append(message(3), 0),
+    ]);
+    expect(results).toEqual([
+      { message: message(1, 'same'), created: true },
+      { message: message(1, 'same'), created: false },
+      { message: message(3), created: true },
+    ]);
+    expect(ids((await store.latest('general', 10, 0)).messages)).toEqual([1, 3]);
+  });
+
   it('places concurrent appends of two instances with the same draft ids one after another', async () => {
     const schema = await newSchema();
     const cap = 10;

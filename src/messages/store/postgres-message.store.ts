@@ -100,7 +100,9 @@ const SQL = {
 export class PostgresMessageStore extends MessageStore {
   private static readonly logger = new Logger(PostgresMessageStore.name);
   private closing?: Promise<void>;
-  private appends: Promise<unknown> = Promise.resolve();
+  /** Appends waiting for the next transaction, in call order (group commit). */
+  private queued: QueuedAppend[] = [];
+  private flushing = false;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -133,12 +135,16 @@ export class PostgresMessageStore extends MessageStore {
    * Appends run one after another in call order: MessagesService numbers messages in the order it calls this, and
    * on a pool a later transaction could otherwise commit first and make the earlier id out of order.
    */
+  /**
+   * Group commit: the appends made while a transaction runs go together, in call order, into the next one (at most
+   * APPEND_BATCH), so that a burst pays for one lock, one commit and one WAL flush per batch, not per message. A
+   * failing transaction fails every append of its batch.
+   */
   append(message: Message, notBefore: number): Promise<{ message: Message; created: boolean }> {
-    const appended = this.appends.then(() =>
-      this.write((client, state) => this.appendLocked(client, state, message, notBefore)),
-    );
-    this.appends = appended.catch(() => undefined);
-    return appended;
+    return new Promise((resolve, reject) => {
+      this.queued.push({ message, notBefore, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
   }
 
   async findByClientMsgId(
@@ -285,6 +291,28 @@ export class PostgresMessageStore extends MessageStore {
     if (folded > 0) PostgresMessageStore.logger.log(`folded the text of ${folded} messages for search`);
   }
 
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queued.length > 0) {
+      const batch = this.queued.splice(0, APPEND_BATCH);
+      try {
+        const results = await this.write(async (client, state) => {
+          const appended: { message: Message; created: boolean }[] = [];
+          for (const { message, notBefore } of batch) {
+            const result = await this.appendLocked(client, state, message, notBefore);
+            if (result.created) state.highest_id = String(result.message.id);
+            appended.push(result);
+          }
+          return appended;
+        });
+        batch.forEach((queued, i) => queued.resolve(results[i]));
+      } catch (error) {
+        for (const queued of batch) queued.reject(error as Error);
+      }
+    }
+    this.flushing = false;
+  }
+
   /** SqliteMessageStore.appendNow, run with the `store_state` row locked by `write`. */
   private async appendLocked(
     client: pg.PoolClient,
@@ -357,6 +385,16 @@ export class PostgresMessageStore extends MessageStore {
       return fn(client, rows[0]);
     });
   }
+}
+
+/** The most appends one transaction takes (group commit). */
+const APPEND_BATCH = 100;
+
+interface QueuedAppend {
+  message: Message;
+  notBefore: number;
+  resolve: (result: { message: Message; created: boolean }) => void;
+  reject: (error: Error) => void;
 }
 
 /** Rows the first query of a search reads at least: more than a page, so whole-word terms rarely need a second. */
