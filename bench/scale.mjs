@@ -105,7 +105,11 @@ for (const setup of opts.setups.split(',')) {
       };
       const target = await start(setup, env);
       try {
-        // Some messages to read, and warm caches and connections.
+        // Every user's credentials verified by each instance (bcrypt, then cached: two requests in a row go to two
+        // instances round-robin), and some messages to read.
+        for (let i = 0; i < USER_COUNT * 2; i++) {
+          await fetch(`${target.url}/api/me`, { headers: { Authorization: auth(i >> 1) } });
+        }
         for (let i = 0; i < 50; i++) {
           await fetch(`${target.url}/api/messages`, {
             method: 'POST',
@@ -114,7 +118,14 @@ for (const setup of opts.setups.split(',')) {
           });
         }
         const result = await cannon(target.url, scenario);
-        runs.push({ rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx });
+        const statuses = Object.entries(result.statusCodeStats ?? {})
+          .filter(([code]) => !code.startsWith('2'))
+          .map(([code, { count }]) => `${code}×${count}`);
+        runs.push({
+          rps: result.requests.average,
+          p99: result.latency.p99,
+          errors: [result.errors > 0 ? `errors×${result.errors}` : '', ...statuses].filter(Boolean).join(' ') || '0',
+        });
       } finally {
         await target.stop();
         await dropPostgresSchema(PG_URL, schema);

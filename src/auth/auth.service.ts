@@ -98,15 +98,17 @@ export class AuthService implements OnModuleInit {
     // A request about to join a check already running (below) is still refused while its own address is locked out.
     if (this.cache.isVerifying(key)) await this.limiter.assertAllowed(username, address);
 
-    // A new guess counts as a failure before bcrypt runs, in one step with the limit check, so that guesses sent in
-    // parallel (to any instance) cannot outrun the limit, and is forgiven if it succeeds. A request that joins a check
-    // already running for the same header is the same guess: it counts only if that check fails.
+    // A new guess counts as a failure of its username before bcrypt runs, in one step with the limit check, so that
+    // guesses sent in parallel (to any instance) cannot outrun the limit, and is forgiven if it succeeds; its address
+    // counts it once it failed (LoginLimiter.reserve). A request that joins a check already running for the same
+    // header is the same guess: it counts only if that check fails.
     const joining = this.cache.isVerifying(key);
     const ok = await this.cache.verify(key, username, async () => {
       await this.limiter.reserve(username, address);
-      const matches = await bcrypt.compare(password, record?.passwordHash ?? this.dummyHash);
-      if (matches && record) await this.limiter.forgive(username, address);
-      return matches && record !== undefined;
+      const matches =
+        (await bcrypt.compare(password, record?.passwordHash ?? this.dummyHash)) && record !== undefined;
+      await (matches ? this.limiter.forgive(username) : this.limiter.failed(address));
+      return matches;
     });
     if (!ok || !record) {
       if (joining) await this.limiter.recordFailure(username, address);

@@ -21,34 +21,46 @@ export class LoginLimiter {
 
   /** Throws `rate_limited` while the username or the address is locked out; counts nothing. */
   async assertAllowed(username: string, address: string): Promise<void> {
-    const counts = await Promise.all(keysOf(username, address).map((key) => this.failures.get(key)));
+    const counts = await Promise.all(
+      [userKey(username), addressKey(address)].map((key) => this.failures.get(key)),
+    );
     this.throwIfOver(counts, this.maxFailures);
   }
 
   /**
-   * Counts an attempt as a failure before its password is checked, and refuses it (taking the count back) if that
-   * puts the username or the address past the limit. Counting and checking are one step in the store, so attempts
-   * sent in parallel, to one instance or several, cannot outrun the limit.
+   * Counts an attempt as a failure of its username before its password is checked, and refuses it (taking the count
+   * back) if that puts the username past the limit, or if its address is past the limit already. Counting and
+   * checking the username is one step in the store, so guesses at one account sent in parallel, to one instance or
+   * several, cannot outrun the limit. The address counts only failures (`failed`): people behind one address (an
+   * office) logging in at the same moment are many attempts in flight but no failure.
    */
   async reserve(username: string, address: string): Promise<void> {
-    const keys = keysOf(username, address);
-    const counts = await Promise.all(keys.map((key) => this.failures.penalty(key)));
+    const [user, fromAddress] = await Promise.all([
+      this.failures.penalty(userKey(username)),
+      this.failures.get(addressKey(address)),
+    ]);
     try {
-      this.throwIfOver(counts, this.maxFailures + 1);
+      this.throwIfOver([user], this.maxFailures + 1);
+      this.throwIfOver([fromAddress], this.maxFailures);
     } catch (error) {
-      await Promise.all(keys.map((key) => this.failures.reward(key)));
+      await this.failures.reward(userKey(username));
       throw error;
     }
   }
 
-  /** Counts a failure without checking the limit (an attempt that joined a check already reserved). */
-  async recordFailure(username: string, address: string): Promise<void> {
-    await Promise.all(keysOf(username, address).map((key) => this.failures.penalty(key)));
+  /** Counts the failure of a reserved attempt against its address (its username's count is already taken). */
+  async failed(address: string): Promise<void> {
+    await this.failures.penalty(addressKey(address));
   }
 
-  /** Takes back a failure reserved for an attempt that succeeded. */
-  async forgive(username: string, address: string): Promise<void> {
-    await Promise.all(keysOf(username, address).map((key) => this.failures.reward(key)));
+  /** Counts a failure without checking the limit (an attempt that joined a check already reserved). */
+  async recordFailure(username: string, address: string): Promise<void> {
+    await Promise.all([this.failures.penalty(userKey(username)), this.failures.penalty(addressKey(address))]);
+  }
+
+  /** Takes back the count reserved for an attempt that succeeded. */
+  async forgive(username: string): Promise<void> {
+    await this.failures.reward(userKey(username));
   }
 
   /** Throws `rate_limited`, with the longest wait, if any count has reached `limit`. */
@@ -61,4 +73,5 @@ export class LoginLimiter {
   }
 }
 
-const keysOf = (username: string, address: string) => [`user:${username}`, `addr:${address}`];
+const userKey = (username: string) => `user:${username}`;
+const addressKey = (address: string) => `addr:${address}`;
