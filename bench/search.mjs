@@ -47,7 +47,7 @@ const TRANSACTION_ROWS = 50_000;
 const { MemoryMessageStore } = await import(`${ROOT}dist/messages/store/memory-message.store.js`);
 const { SqliteMessageStore } = await import(`${ROOT}dist/messages/store/sqlite-message.store.js`);
 const { PostgresMessageStore } = await import(`${ROOT}dist/messages/store/postgres-message.store.js`);
-const { parseSearchQuery } = await import(`${ROOT}dist/search/search-query.js`);
+const { parseSearchQuery, searchFilter } = await import(`${ROOT}dist/search/search-query.js`);
 const { highlights } = await import(`${ROOT}dist/search/search-filter.js`);
 const { foldText } = await import(`${ROOT}dist/search/fold.js`);
 
@@ -249,16 +249,7 @@ function queries(size) {
 /** One search as SearchService runs it for a page of 20 (limit + 1 to know hasMore): the ids and highlights shown. */
 async function search(store, { q, before }) {
   const query = parseSearchQuery(q);
-  const filter = {
-    include: query.include,
-    exclude: query.exclude,
-    authors: query.from,
-    channels: query.in.length > 0 ? query.in : CHANNELS,
-    sinceMs: query.sinceMs,
-    untilMs: query.untilMs,
-    hasLink: query.hasLink,
-    beforeId: before,
-  };
+  const filter = searchFilter(query, query.in.length > 0 ? query.in : CHANNELS, before);
   const found = await store.search(filter, PAGE + 1, 0);
   return found
     .slice(0, PAGE)

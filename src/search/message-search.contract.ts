@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Message } from '../messages/message.js';
 import type { MessageStore } from '../messages/store/message-store.js';
 import type { SearchFilter } from './search-filter.js';
-import { parseSearchQuery } from './search-query.js';
+import { parseSearchQuery, searchFilter } from './search-query.js';
 
 const T0 = Date.parse('2026-11-20T10:00:00.000Z');
 const HOUR = 3_600_000;
@@ -61,16 +61,7 @@ export function describeMessageSearch(
 
     function filterOf(q: string, overrides: Partial<SearchFilter> = {}): SearchFilter {
       const query = parseSearchQuery(q);
-      return {
-        include: query.include,
-        exclude: query.exclude,
-        authors: query.from,
-        channels: query.in.length > 0 ? query.in : PUBLIC,
-        sinceMs: query.sinceMs,
-        untilMs: query.untilMs,
-        hasLink: query.hasLink,
-        ...overrides,
-      };
+      return { ...searchFilter(query, query.in.length > 0 ? query.in : PUBLIC), ...overrides };
     }
     /** The ids found, newest first. */
     async function find(q: string, overrides: Partial<SearchFilter> = {}, limit = 50): Promise<number[]> {

@@ -1,6 +1,6 @@
 import { DomainError } from '../common/domain-error.js';
 import { foldText } from './fold.js';
-import { type SearchTerm, searchTerm } from './search-filter.js';
+import { type SearchFilter, type SearchTerm, searchTerm } from './search-filter.js';
 
 export const MAX_QUERY_LENGTH = 500;
 export const MAX_TERMS = 16;
@@ -16,6 +16,12 @@ export interface SearchQuery {
   sinceMs?: number;
   untilMs?: number;
   hasLink: boolean;
+}
+
+/** What the stores search for: `query` in `channels` (its `in:` resolved by the caller), below `beforeId`. */
+export function searchFilter(query: SearchQuery, channels: string[], beforeId?: number): SearchFilter {
+  const { include, exclude, from: authors, sinceMs, untilMs, hasLink } = query;
+  return { include, exclude, authors, channels, sinceMs, untilMs, hasLink, beforeId };
 }
 
 const OPERATOR = /^(from|in|before|after|has):(.*)$/is;

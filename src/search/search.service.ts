@@ -4,8 +4,8 @@ import { channelView, type ChannelView } from '../channels/channel-view.js';
 import { DomainError } from '../common/domain-error.js';
 import type { Message } from '../messages/message.js';
 import { MessagesService } from '../messages/messages.service.js';
-import { highlights, type SearchFilter } from './search-filter.js';
-import { parseSearchQuery } from './search-query.js';
+import { highlights } from './search-filter.js';
+import { parseSearchQuery, searchFilter } from './search-query.js';
 
 export interface SearchResult {
   message: Message;
@@ -26,16 +26,8 @@ export class SearchService {
     request: { q: string; limit: number; before?: number },
   ): Promise<{ results: SearchResult[]; hasMore: boolean }> {
     const query = parseSearchQuery(request.q);
-    const filter: SearchFilter = {
-      include: query.include,
-      exclude: query.exclude,
-      authors: query.from,
-      channels: this.channelsToSearch(username, query.in),
-      sinceMs: query.sinceMs,
-      untilMs: query.untilMs,
-      hasLink: query.hasLink,
-      beforeId: request.before,
-    };
+    const channels = this.channelsToSearch(username, query.in);
+    const filter = searchFilter(query, channels, request.before);
     const found = await this.messages.search(filter, request.limit + 1);
     const views = new Map<string, ChannelView>();
     const viewOf = (name: string) => views.get(name) ?? views.set(name, this.view(username, name)).get(name)!;
