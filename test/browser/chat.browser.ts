@@ -105,7 +105,12 @@ test('a reader who scrolled up gets a "new messages" pill instead of a jump', as
   const alice = await newChatPage();
   await alice.signIn('alice');
   await alice.expectLive();
-  await alice.log.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 3 }));
+  // Scrolled up, and the page has seen it: scroll events are handled before the next frame's callbacks. (A message
+  // arriving in the same frame as the scroll would still be followed to the bottom.)
+  await alice.log.evaluate(async (el) => {
+    el.scrollTo({ top: el.scrollHeight / 3 });
+    for (let i = 0; i < 2; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+  });
 
   await server.send('bob', 'while you were away');
   const pill = alice.page.getByRole('button', { name: /1 new message/ });
