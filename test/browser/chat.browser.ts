@@ -109,7 +109,9 @@ test('a reader who scrolled up gets a "new messages" pill instead of a jump', as
   // arriving in the same frame as the scroll would still be followed to the bottom.)
   await alice.log.evaluate(async (el) => {
     el.scrollTo({ top: el.scrollHeight / 3 });
-    for (let i = 0; i < 2; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+    const nextFrame = (globalThis as unknown as { requestAnimationFrame: (callback: () => void) => void })
+      .requestAnimationFrame;
+    for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => nextFrame(resolve));
   });
 
   await server.send('bob', 'while you were away');
